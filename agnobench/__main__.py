@@ -1,0 +1,3 @@
+from agnobench.cli import main
+
+main()

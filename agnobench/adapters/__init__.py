@@ -1,0 +1,1 @@
+"""Framework adapters: the code agnobench's own scenarios point at (agno first)."""

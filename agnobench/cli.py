@@ -1,0 +1,36 @@
+"""The ``agnobench`` command: a thin typer app over one module per command."""
+
+from __future__ import annotations
+
+import typer
+
+from agnobench import __version__
+from agnobench.commands.list_ import list_scenarios
+from agnobench.commands.run import run
+
+app = typer.Typer(
+    name="agnobench",
+    help="Benchmark and profile the Agno agent framework, offline: "
+         "`run` measures scenarios, `list` shows them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("list")(list_scenarios)
+app.command("run")(run)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"agnobench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """Benchmark and profile the Agno agent framework, offline."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,45 @@
+"""What every command shares: output formats, consoles, and the bad-input rule."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import sys
+from typing import Any, Callable, TypeVar
+
+import typer
+from rich.console import Console
+
+from agnobench.errors import EXIT_BAD_INPUT, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+def stdout_console() -> Console:
+    """The terminal's width on a terminal; wide enough for whole tables in a pipe or file."""
+    console = Console(soft_wrap=False)
+    return console if console.is_terminal else Console(soft_wrap=False, width=220)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True)
+
+
+def fail_on_bad_input(fn: F) -> F:
+    """Turn an InputError into one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            print(exc.one_line(), file=sys.stderr)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper  # type: ignore[return-value]

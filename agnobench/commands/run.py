@@ -1,0 +1,100 @@
+"""``agnobench run``: measure scenarios, write a results file, print the table."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from agnobench.catalog import select
+from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
+from agnobench.environment import describe
+from agnobench.errors import EXIT_FAILED
+from agnobench.measure.settings import DEFAULT, QUICK
+from agnobench.reporters.format import format_ns
+from agnobench.reporters.json_ import render_json
+from agnobench.reporters.markdown import render_markdown
+from agnobench.reporters.table import render_table
+from agnobench.results import ResultsFile, ScenarioResult, save_results
+from agnobench.runner import run_scenario
+
+RESULTS_DIR = Path("results")
+
+
+def default_results_path() -> Path:
+    return RESULTS_DIR / f"run-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+
+
+def _summary_line(result: ScenarioResult) -> str:
+    if not result.ok:
+        return f"[red]✗ {result.name}[/red]  failed: {result.error}  [dim]({result.wall_s:.1f} s)[/dim]"
+    time = result.metrics.get("time_per_op_ns")
+    figure = format_ns(time.median) if time else ""
+    return f"[green]✓[/green] {result.name}  {figure}  [dim]({result.wall_s:.1f} s)[/dim]"
+
+
+@fail_on_bad_input
+def run(
+    scenarios: Optional[List[str]] = typer.Argument(
+        None, help="Scenario names, globs ('agent-create-*'), suite names, or paths to .toml files. "
+                   "None: the default suite (see `agnobench list`, marked '*')."),
+    suite: List[str] = typer.Option([], "--suite", "-s", help="Run every scenario of this suite (repeatable)."),
+    quick: bool = typer.Option(False, "--quick", "-q", help="Fewer processes and values: a smoke run, not a measurement."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Results file (default: results/run-<time>.json)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
+    fail_on_target: bool = typer.Option(False, "--fail-on-target", help="Exit 1 when a scenario misses a target."),
+) -> None:
+    """Measure scenarios against real agno, offline, and compare with the targets.
+
+    Each scenario runs in its own worker process: timing with pyperf in forked
+    children, then a separate memory pass (tracemalloc and memray). Progress
+    goes to stderr; the table (or markdown, or JSON) to stdout.
+    Exit 0 when all scenarios ran, 1 when one failed (or missed a target with
+    --fail-on-target), 2 on bad input.
+    """
+    selected = select(scenarios or [], suite)
+    settings = QUICK if quick else DEFAULT
+    path = output or default_results_path()
+    err = stderr_console()
+    results_file = ResultsFile(environment=describe(), scenarios=[],
+                               settings={"mode": "quick" if quick else "full", **settings.to_dict(),
+                                         "argv": sys.argv[1:], "complete": False})
+    err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("starting", total=len(selected))
+        for index, scenario in enumerate(selected, start=1):
+            label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
+            progress.update(task, description=label)
+            result = run_scenario(scenario, settings,
+                                  lambda _s, message: progress.update(task, description=f"{label} {message}"))
+            results_file.scenarios.append(result)
+            save_results(results_file, path)  # after every scenario: an interrupted run keeps what it measured
+            progress.console.print(_summary_line(result))
+            progress.advance(task)
+    results_file.settings["complete"] = True
+    save_results(results_file, path)
+    if output is None:
+        shutil.copyfile(path, RESULTS_DIR / "latest.json")
+
+    if fmt is OutputFormat.json:
+        sys.stdout.write(render_json(results_file))
+    elif fmt is OutputFormat.md:
+        sys.stdout.write(render_markdown(results_file.scenarios))
+    else:
+        render_table(results_file.scenarios, stdout_console())
+    err.print(f"Results written to {path}")
+
+    failed = [r.name for r in results_file.scenarios if not r.ok]
+    missed = [r.name for r in results_file.scenarios if any(not t.met for t in r.targets)]
+    if failed:
+        err.print(f"[red]{len(failed)} scenario(s) failed: {', '.join(failed)}[/red]")
+        raise typer.Exit(EXIT_FAILED)
+    if fail_on_target and missed:
+        err.print(f"[red]targets missed (--fail-on-target): {', '.join(missed)}[/red]")
+        raise typer.Exit(EXIT_FAILED)

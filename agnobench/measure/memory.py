@@ -1,0 +1,153 @@
+"""retained_bytes_per_op, allocated_bytes_per_op and allocs_per_op.
+
+Retained: ``hold`` results are kept alive at once in a list allocated before
+tracing starts; tracemalloc's traced total after a full collection, minus the
+total before, divided by ``hold``. tracemalloc sees every block Python's
+allocators hand out (pymalloc included), at its requested size.
+
+Allocated: memray records every allocation with ``trace_python_allocators``
+so pymalloc's small objects are seen. Two sessions of n and 2n ops are
+subtracted, so the tracker's own start-up and any first-call work cancel.
+memray follows Python stacks with a profile hook, and on CPython a profile
+hook makes the interpreter build a frame object for every Python call it
+sees: allocations that do not happen without the profiler. They are counted
+with an identical hook (see :func:`profiler_frames_per_op`) and subtracted.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any, Callable
+
+import memray
+from memray import AllocatorType
+
+Operation = Callable[[], Any]
+
+# Every allocator call that hands out memory. MMAP is left out: pymalloc maps
+# its arenas with it, and the blocks carved from them are already counted.
+ALLOCATING = frozenset({
+    AllocatorType.PYMALLOC_MALLOC, AllocatorType.PYMALLOC_CALLOC, AllocatorType.PYMALLOC_REALLOC,
+    AllocatorType.MALLOC, AllocatorType.CALLOC, AllocatorType.REALLOC, AllocatorType.POSIX_MEMALIGN,
+    AllocatorType.ALIGNED_ALLOC, AllocatorType.MEMALIGN, AllocatorType.VALLOC, AllocatorType.PVALLOC,
+})
+_GENERATOR_FLAGS = 0x20 | 0x80 | 0x200  # CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR
+
+
+def estimate_op_seconds(op: Operation, budget_s: float = 0.05) -> float:
+    """A rough time per op (a few calls), to size the memory passes."""
+    calls, start = 0, time.perf_counter()
+    while True:
+        op()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= budget_s or calls >= 1000:
+            return elapsed / calls
+
+
+def retained_per_op(op: Operation, hold: int, rounds: int) -> list[float]:
+    """Net traced bytes per live result, one sample per round."""
+    holder: list[Any] = [None] * hold
+    samples = []
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for _ in range(rounds):
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            for i in range(hold):
+                holder[i] = op()
+            gc.collect()
+            after = tracemalloc.get_traced_memory()[0]
+            samples.append((after - before) / hold)
+            for i in range(hold):
+                holder[i] = None
+            gc.collect()
+    finally:
+        tracemalloc.stop()
+    return samples
+
+
+def _memray_totals(op: Operation, ops: int, directory: str) -> tuple[int, int]:
+    """(allocations, bytes) memray records while running ``ops`` ops."""
+    path = Path(directory) / f"alloc-{ops}-{time.monotonic_ns()}.bin"
+    with memray.Tracker(path, trace_python_allocators=True, native_traces=False):
+        for _ in itertools.repeat(None, ops):  # range() would allocate ints > 256
+            op()
+    count = size = 0
+    for record in memray.FileReader(path).get_allocation_records():
+        if record.allocator in ALLOCATING:
+            count += record.n_allocations
+            size += record.size
+    path.unlink()
+    return count, size
+
+
+def profiler_frames_per_op(op: Operation, ops: int) -> tuple[float, float, float]:
+    """(frame objects, their bytes, Python calls) per op caused by a profile hook.
+
+    A plain function's frame object is always new at its 'call' event; a
+    generator's or coroutine's is built once, on its first resumption, and
+    kept, so those are counted once per frame.
+    """
+    frames = calls = size = 0
+    seen: dict[int, Any] = {}
+
+    def hook(frame: Any, event: str, _arg: Any) -> None:
+        nonlocal frames, calls, size
+        if event != "call":
+            return
+        calls += 1
+        if frame.f_code.co_flags & _GENERATOR_FLAGS:
+            if id(frame) in seen:
+                return
+            seen[id(frame)] = frame  # keeps the id unique while counting
+        frames += 1
+        size += sys.getsizeof(frame)
+
+    threading.setprofile(hook)
+    sys.setprofile(hook)
+    try:
+        for _ in itertools.repeat(None, ops):
+            op()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)  # type: ignore[arg-type]
+    seen.clear()
+    return frames / ops, size / ops, calls / ops
+
+
+def allocations_per_op(op: Operation, ops: int, rounds: int) -> dict[str, Any]:
+    """Samples of allocations and bytes per op, with the profiler's frames removed."""
+    frames, frame_bytes, calls = profiler_frames_per_op(op, ops)
+    counts, sizes = [], []
+    with tempfile.TemporaryDirectory(prefix="agnobench-memray-") as directory:
+        for _ in range(rounds):
+            n1, b1 = _memray_totals(op, ops, directory)
+            n2, b2 = _memray_totals(op, 2 * ops, directory)
+            counts.append((n2 - n1) / ops - frames)
+            sizes.append((b2 - b1) / ops - frame_bytes)
+    return {"allocs": counts, "bytes": sizes, "profiler_frames_per_op": frames,
+            "python_calls_per_op": calls, "ops_per_session": ops}
+
+
+def measure_memory(op: Operation, hold: int, rounds: int, max_alloc_ops: int) -> dict[str, Any]:
+    """The memory pass: sized to the op so a slow op stays affordable."""
+    for _ in range(3):
+        op()  # first calls may fill caches that are not per-op cost
+    seconds = estimate_op_seconds(op)
+    hold = max(10, min(hold, int(2.0 / max(seconds, 1e-9))))
+    alloc_ops = max(5, min(max_alloc_ops, int(0.05 / max(seconds, 1e-9))))
+    retained = retained_per_op(op, hold, rounds)
+    allocations = allocations_per_op(op, alloc_ops, rounds)
+    return {"retained": retained, "hold": hold, **allocations}
+
+

@@ -1,0 +1,73 @@
+"""Turn a scenario's references into a ready, checked, zero-argument operation."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from typing import Any, Callable
+
+from agnobench.importing import import_reference
+from agnobench.scenario import Scenario
+
+
+class ScenarioError(Exception):
+    """The scenario cannot be measured; the message says which part failed."""
+
+
+def _resolve(scenario: Scenario, field_name: str) -> Callable[..., Any] | None:
+    reference = getattr(scenario, field_name)
+    if reference is None:
+        return None
+    try:
+        return import_reference(reference)
+    except ValueError as exc:
+        raise ScenarioError(f"{scenario.path}: {field_name}: {exc}") from None
+
+
+def _run_coroutines_on(loop: asyncio.AbstractEventLoop, fn: Callable[[], Any]) -> Callable[[], Any]:
+    """An async operation is awaited to completion on one long-lived loop per process."""
+
+    def call() -> Any:
+        return loop.run_until_complete(fn())
+
+    return call
+
+
+def build_operation(scenario: Scenario) -> Callable[[], Any]:
+    """Import operation, setup and check; call setup once; return the bound op."""
+    operation = _resolve(scenario, "operation")
+    setup = _resolve(scenario, "setup")
+    assert operation is not None
+    if setup is not None:
+        try:
+            state = setup()
+        except Exception as exc:
+            raise ScenarioError(f"setup {scenario.setup} raised {type(exc).__name__}: {exc}") from exc
+        op: Callable[[], Any] = functools.partial(operation, state)
+    else:
+        op = operation
+    if inspect.iscoroutinefunction(operation):
+        op = _run_coroutines_on(asyncio.new_event_loop(), op)
+    return op
+
+
+def check_operation(scenario: Scenario, op: Callable[[], Any]) -> None:
+    """Call the op once and run the scenario's check on its result.
+
+    A broken path must fail the scenario instead of being timed: the op may
+    raise, and ``check(result)`` may raise or return False.
+    """
+    try:
+        result = op()
+    except Exception as exc:
+        raise ScenarioError(f"operation {scenario.operation} raised {type(exc).__name__}: {exc}") from exc
+    check = _resolve(scenario, "check")
+    if check is None:
+        return
+    try:
+        verdict = check(result)
+    except Exception as exc:
+        raise ScenarioError(f"check {scenario.check} failed: {type(exc).__name__}: {exc}") from exc
+    if verdict is False:
+        raise ScenarioError(f"check {scenario.check} returned False for the operation's result")

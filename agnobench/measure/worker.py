@@ -1,0 +1,91 @@
+"""The worker process of one scenario: ``python -m agnobench.measure.worker``.
+
+It reads a JSON spec on stdin, reports progress and the result as JSON lines
+on the file descriptor named in the spec, and keeps its own stdout/stderr for
+whatever the measured code prints (the parent saves them to show on failure).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from agnobench.measure import netguard
+
+
+def _limit_memory(megabytes: int) -> None:
+    limit = megabytes * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass  # a lower hard limit already applies
+
+
+def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
+    os.environ["AGNO_TELEMETRY"] = "false"  # agno reads it at every run; it overrides telemetry=True
+    netguard.install()
+    # Imports wait until the guard is in: module import may already phone home.
+    from agnobench.importing import add_import_paths
+    from agnobench.measure.operation import build_operation, check_operation
+    from agnobench.measure.passes import PASSES, PassContext
+    from agnobench.measure.settings import MeasureSettings
+    from agnobench.scenario import load_scenario
+
+    scenario = load_scenario(spec["scenario_path"])
+    settings = MeasureSettings.from_dict(spec["settings"])
+    _limit_memory(scenario.measure.memory_limit_mb)
+    add_import_paths([spec.get("cwd", os.getcwd()), Path(scenario.path).parent])
+
+    emit(event="progress", message="importing and checking")
+    op = build_operation(scenario)
+    check_operation(scenario, op)
+    violations = netguard.violations()
+    if violations:
+        raise RuntimeError("network access attempted: " + "; ".join(violations[:3]))
+
+    hold = scenario.measure.hold or settings.hold
+    if settings.quick:
+        hold = min(hold, settings.hold)
+    ctx = PassContext(name=scenario.name, op=op, settings=settings, params=scenario.measure.params, hold=hold,
+                      progress=lambda message: emit(event="progress", message=message))
+    samples: dict[str, list[float]] = {}
+    details: dict[str, Any] = {}
+    for pass_name in scenario.measure.passes:
+        started = time.monotonic()
+        output = PASSES[pass_name](ctx)
+        samples.update(output.samples)
+        details.update(output.details)
+        details[f"{pass_name}_pass_s"] = round(time.monotonic() - started, 3)
+    details["network_events"] = netguard.violations()
+    return {"samples": samples, "details": details}
+
+
+def main() -> int:
+    spec = json.loads(sys.stdin.read())
+    events = os.fdopen(int(spec["events_fd"]), "w", buffering=1)
+
+    def emit(**fields: Any) -> None:
+        events.write(json.dumps(fields) + "\n")
+
+    try:
+        result = measure(spec, emit)
+    except MemoryError:
+        emit(event="error", error="out of memory (MemoryError)")
+        return 1
+    except Exception as exc:
+        from agnobench.measure.operation import ScenarioError
+
+        message = str(exc) if isinstance(exc, ScenarioError) else f"{type(exc).__name__}: {exc}"
+        emit(event="error", error=message)
+        return 1
+    emit(event="result", **result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The metrics agnobench knows: their units, labels and which way is better.
+
+One registry, so scenario targets, reporters and the comparison gate agree on
+names. The meaning of each metric is documented in the README; keep the two
+in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    name: str
+    unit: str  # "ns", "B", "count", "1/s", "ratio", "%"
+    label: str
+    lower_is_better: bool = True
+
+
+_ALL = [
+    MetricInfo("time_per_op_ns", "ns", "time/op"),
+    MetricInfo("ops_per_sec", "1/s", "ops/s", lower_is_better=False),
+    # time/op over the reference kernel's time measured beside it: steady when the whole machine slows
+    MetricInfo("time_per_op_rel", "ratio", "time/kernel"),
+    MetricInfo("ref_kernel_ns", "ns", "kernel"),
+    MetricInfo("retained_bytes_per_op", "B", "retained/op"),
+    MetricInfo("allocated_bytes_per_op", "B", "allocated/op"),
+    MetricInfo("allocs_per_op", "count", "allocs/op"),
+    MetricInfo("latency_p50_ns", "ns", "p50"),
+    MetricInfo("latency_p95_ns", "ns", "p95"),
+    MetricInfo("latency_p99_ns", "ns", "p99"),
+    MetricInfo("instructions_per_op", "count", "instr/op"),
+    MetricInfo("total_time_ns", "ns", "total time"),
+    MetricInfo("total_retained_bytes", "B", "total retained"),
+    MetricInfo("speedup", "ratio", "speedup", lower_is_better=False),
+    MetricInfo("efficiency", "ratio", "efficiency", lower_is_better=False),
+]
+
+METRICS: dict[str, MetricInfo] = {m.name: m for m in _ALL}
+
+
+def metric_info(name: str) -> MetricInfo:
+    """Info for a known metric, or a neutral default for an extension's metric."""
+    return METRICS.get(name) or MetricInfo(name, "", name)

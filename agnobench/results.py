@@ -1,0 +1,234 @@
+"""The results file: schema ``agnobench/1``, validated on load, written atomically.
+
+CI and other tools read these files, so their shape is a contract (see the
+README). Loading checks the schema tag and every required key and raises an
+:class:`~agnobench.errors.InputError` naming the file and the field, so a
+truncated or foreign file never turns into a traceback or a silent pass.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+from agnobench.errors import InputError
+from agnobench.stats import summarize
+
+SCHEMA = "agnobench/1"
+STATUS_OK = "ok"
+STATUS_FAILED = "failed"
+
+
+@dataclass
+class Metric:
+    """One metric of one scenario: its summary and the raw samples behind it."""
+
+    median: float
+    samples: list[float] = field(default_factory=list)
+    mean: float | None = None
+    stdev: float | None = None
+    mad: float | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+
+    @classmethod
+    def from_samples(cls, samples: list[float], unit: str = "") -> "Metric":
+        s = summarize(samples)
+        return cls(median=s["median"], samples=[float(x) for x in samples], mean=s["mean"],
+                   stdev=s["stdev"], mad=s["mad"], min=s["min"], max=s["max"], unit=unit)
+
+    @classmethod
+    def single(cls, value: float, unit: str = "") -> "Metric":
+        """A derived figure with no samples of its own (e.g. ops/s from time/op)."""
+        return cls(median=float(value), unit=unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"median": self.median}
+        for key in ("mean", "stdev", "mad", "min", "max"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["samples"] = self.samples
+        if self.unit:
+            out["unit"] = self.unit
+        return out
+
+
+@dataclass
+class TargetResult:
+    metric: str
+    value: float
+    met: bool
+    min: float | None = None
+    max: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        """Measured value over the bound it is held to (>1 misses a max)."""
+        bound = self.max if self.max is not None else self.min
+        return self.value / bound if bound else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"metric": self.metric}
+        if self.min is not None:
+            out["min"] = self.min
+        if self.max is not None:
+            out["max"] = self.max
+        out.update(value=self.value, met=self.met, ratio=self.ratio)
+        return out
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    suite: str
+    status: str = STATUS_OK
+    error: str | None = None
+    description: str = ""
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    targets: list[TargetResult] = field(default_factory=list)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    wall_s: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == STATUS_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "suite": self.suite,
+            "description": self.description,
+            "status": self.status,
+            "error": self.error,
+            "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
+            "targets": [t.to_dict() for t in self.targets],
+            "references": self.references,
+            "details": self.details,
+            "wall_s": self.wall_s,
+        }
+
+
+@dataclass
+class ResultsFile:
+    environment: dict[str, Any]
+    scenarios: list[ScenarioResult]
+    created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    settings: dict[str, Any] = field(default_factory=dict)
+    schema: str = SCHEMA
+
+    def scenario(self, name: str) -> ScenarioResult | None:
+        return next((s for s in self.scenarios if s.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "created": self.created,
+            "environment": self.environment,
+            "settings": self.settings,
+            "scenarios": [s.to_dict() for s in self.scenarios],
+        }
+
+
+def save_results(results: ResultsFile, path: str | Path) -> Path:
+    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(results.to_dict(), handle, indent=1)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ---- loading -------------------------------------------------------------
+
+def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: Path, where: str) -> Any:
+    if key not in data:
+        raise InputError(path, f"{where}{key}", "missing")
+    value = data[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))):
+        raise InputError(path, f"{where}{key}", f"has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _metric_from_dict(data: Any, path: Path, where: str) -> Metric:
+    if not isinstance(data, dict):
+        raise InputError(path, where, "must be an object")
+    median = _require(data, "median", (int, float), path, where + ".")
+    samples = data.get("samples", [])
+    if not isinstance(samples, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in samples):
+        raise InputError(path, f"{where}.samples", "must be a list of numbers")
+    optional = {k: float(data[k]) for k in ("mean", "stdev", "mad", "min", "max")
+                if isinstance(data.get(k), (int, float))}
+    return Metric(median=float(median), samples=[float(x) for x in samples], unit=str(data.get("unit", "")), **optional)
+
+
+def _scenario_from_dict(data: Any, path: Path, index: int) -> ScenarioResult:
+    where = f"scenarios[{index}]."
+    if not isinstance(data, dict):
+        raise InputError(path, where[:-1], "must be an object")
+    name = _require(data, "name", str, path, where)
+    where = f"scenarios[{name}]."
+    status = _require(data, "status", str, path, where)
+    if status not in (STATUS_OK, STATUS_FAILED):
+        raise InputError(path, f"{where}status", f"unknown status {status!r}")
+    metrics_raw = _require(data, "metrics", dict, path, where)
+    metrics = {k: _metric_from_dict(v, path, f"{where}metrics.{k}") for k, v in metrics_raw.items()}
+    targets = []
+    for t in data.get("targets", []) or []:
+        if not isinstance(t, dict) or "metric" not in t or "value" not in t:
+            raise InputError(path, f"{where}targets", "each target needs metric and value")
+        targets.append(TargetResult(metric=t["metric"], value=float(t["value"]), met=bool(t.get("met")),
+                                    min=t.get("min"), max=t.get("max")))
+    return ScenarioResult(
+        name=name, suite=str(data.get("suite", "")), status=status, error=data.get("error"),
+        description=str(data.get("description", "")), metrics=metrics, targets=targets,
+        references=list(data.get("references", []) or []), details=dict(data.get("details", {}) or {}),
+        wall_s=data.get("wall_s"),
+    )
+
+
+def results_from_dict(data: Any, path: str | Path) -> ResultsFile:
+    path = Path(path)
+    if not isinstance(data, dict):
+        raise InputError(path, None, "not an agnobench results file (top level is not an object)")
+    schema = data.get("schema")
+    if schema != SCHEMA:
+        raise InputError(path, "schema", f"expected {SCHEMA!r}, found {schema!r}: not an agnobench results file")
+    environment = _require(data, "environment", dict, path, "")
+    created = _require(data, "created", str, path, "")
+    scenarios_raw = _require(data, "scenarios", list, path, "")
+    scenarios = [_scenario_from_dict(s, path, i) for i, s in enumerate(scenarios_raw)]
+    return ResultsFile(environment=environment, scenarios=scenarios, created=created,
+                       settings=dict(data.get("settings", {}) or {}))
+
+
+def load_results(path: str | Path) -> ResultsFile:
+    """Read a results file; a missing, truncated or foreign file raises InputError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(path, None, "not UTF-8 text: not an agnobench results file") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, None, f"not valid JSON (truncated?): {exc.msg} at line {exc.lineno}") from None
+    return results_from_dict(data, path)
