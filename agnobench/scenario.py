@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agnobench.errors import InputError
+from agnobench.measure.registry import PASSES as KNOWN_PASSES
 from agnobench.metrics import METRICS
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -83,7 +84,6 @@ _TOP_KEYS = {
 }
 _REQUIRED = ("name", "description", "suite", "operation")
 _MEASURE_KEYS = {"hold": int, "timeout_s": (int, float), "memory_limit_mb": int, "passes": list, "params": dict}
-KNOWN_PASSES = ("timing", "memory")  # extended by agnobench.measure.passes at import
 
 
 def _type_name(expected: Any) -> str:

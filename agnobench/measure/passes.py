@@ -58,9 +58,3 @@ def memory_pass(ctx: PassContext) -> PassOutput:
                  "python_calls_per_op": result["python_calls_per_op"],
                  "profiler_frames_removed_per_op": result["profiler_frames_per_op"]},
     )
-
-
-PASSES: dict[str, Callable[[PassContext], PassOutput]] = {
-    "timing": timing_pass,
-    "memory": memory_pass,
-}

@@ -32,7 +32,8 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     # Imports wait until the guard is in: module import may already phone home.
     from agnobench.importing import add_import_paths
     from agnobench.measure.operation import build_operation, check_operation
-    from agnobench.measure.passes import PASSES, PassContext
+    from agnobench.measure.passes import PassContext
+    from agnobench.measure.registry import load_pass
     from agnobench.measure.settings import MeasureSettings
     from agnobench.scenario import load_scenario
 
@@ -57,7 +58,7 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     details: dict[str, Any] = {}
     for pass_name in scenario.measure.passes:
         started = time.monotonic()
-        output = PASSES[pass_name](ctx)
+        output = load_pass(pass_name)(ctx)
         samples.update(output.samples)
         details.update(output.details)
         details[f"{pass_name}_pass_s"] = round(time.monotonic() - started, 3)

@@ -1,0 +1,55 @@
+"""Shared fixtures: a scratch directory for scenario files, and the CLI as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 600) -> CliResult:
+    """Run ``python -m agnobench ARGS`` in a subprocess, as a user would from a shell."""
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "agnobench", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+class ScenarioDir:
+    """A directory holding scenario files and the calibration ops they point at."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        shutil.copy(TESTS_DIR / "calib_ops.py", path / "calib_ops.py")
+
+    def write(self, name: str, operation: str, *, body: str = "", suite: str = "test",
+              description: str = "test scenario", filename: str | None = None) -> Path:
+        text = (f'name = "{name}"\ndescription = "{description}"\nsuite = "{suite}"\n'
+                f'operation = "{operation}"\n{body}')
+        file = self.path / (filename or f"{name}.toml")
+        file.write_text(text)
+        return file
+
+
+@pytest.fixture
+def scenario_dir(tmp_path: Path) -> ScenarioDir:
+    return ScenarioDir(tmp_path)
