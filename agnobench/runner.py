@@ -54,18 +54,18 @@ def _log_tail(log: Any) -> str:
 
 
 def _read_events(proc: subprocess.Popen[bytes], read_fd: int, timeout_s: float,
-                 on_event: Callable[[dict[str, Any]], None]) -> tuple[dict[str, Any] | None, str | None]:
-    """Follow the worker's JSON lines until it finishes; (result, error)."""
+                 on_event: Callable[[dict[str, Any]], None]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Follow the worker's JSON lines until it finishes; (result, error event)."""
     deadline = time.monotonic() + timeout_s
     buffer = b""
     result: dict[str, Any] | None = None
-    error: str | None = None
+    error: dict[str, Any] | None = None
     with os.fdopen(read_fd, "rb", buffering=0) as events:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 _kill_group(proc)
-                return None, f"timed out after {timeout_s:g} s (measure.timeout_s)"
+                return None, {"error": f"timed out after {timeout_s:g} s (measure.timeout_s)"}
             ready, _, _ = select.select([events], [], [], min(remaining, 0.5))
             if not ready:
                 continue
@@ -80,10 +80,20 @@ def _read_events(proc: subprocess.Popen[bytes], read_fd: int, timeout_s: float,
                 if kind == "result":
                     result = event
                 elif kind == "error":
-                    error = event["error"]
+                    error = event
                 else:
                     on_event(event)
     return result, error
+
+
+def _death_message(returncode: int, output: str) -> str:
+    """Why a worker ended without a result or an error of its own."""
+    if returncode < 0:
+        name = signal.Signals(-returncode).name
+        message = f"worker died with {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+    else:
+        message = f"worker exited with status {returncode} without a result"
+    return message + (f"; last output: {output.splitlines()[-1]}" if output else "")
 
 
 def run_scenario(scenario: Scenario, settings: MeasureSettings,
@@ -104,26 +114,18 @@ def run_scenario(scenario: Scenario, settings: MeasureSettings,
         assert proc.stdin is not None
         proc.stdin.write(json.dumps(spec).encode())
         proc.stdin.close()
-        result, error = _read_events(proc, read_fd, scenario.measure.timeout_s,
-                                     lambda event: on_progress(scenario, event.get("message", "")))
+        result, error_event = _read_events(proc, read_fd, scenario.measure.timeout_s,
+                                           lambda event: on_progress(scenario, event.get("message", "")))
         returncode = proc.wait()
-        if result is None and error is None:
-            if returncode < 0:
-                name = signal.Signals(-returncode).name
-                error = f"worker died with {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
-            else:
-                error = f"worker exited with status {returncode} without a result"
-            tail = _log_tail(log)
-            if tail:
-                error += f"; output: {tail.splitlines()[-1]}"
-        if error is None and result is not None:
+        tail = _log_tail(log)
+        if error_event is None and result is not None:
             outcome.metrics = _metrics_from_samples(result["samples"])
             outcome.details = result["details"]
             outcome.targets = evaluate_targets(scenario, outcome.metrics)
         else:
             outcome.status = STATUS_FAILED
-            outcome.error = error
-            tail = _log_tail(log)
+            outcome.error = error_event["error"] if error_event else _death_message(returncode, tail)
+            outcome.details["bad_input"] = bool(error_event and error_event.get("bad_input"))
             if tail:
                 outcome.details["worker_output"] = tail
     outcome.wall_s = round(time.monotonic() - started, 3)

@@ -6,6 +6,7 @@ import them the way it imports a user's own module.
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import sys
@@ -24,8 +25,18 @@ def bytearray_1000() -> bytearray:
 
 
 def k_objects() -> None:
-    """Allocates K_OBJECTS instances per op (plus a list), retains nothing."""
-    [Slotted() for _ in range(K_OBJECTS)]
+    """Allocates K_OBJECTS instances and one itertools.repeat per op, retains nothing."""
+    for _ in itertools.repeat(None, K_OBJECTS):
+        Slotted()
+
+
+def calls_only(depth: int = 30) -> int:
+    """Makes `depth` Python calls and allocates nothing (small ints are cached)."""
+    return _recurse(depth)
+
+
+def _recurse(n: int) -> int:
+    return _recurse(n - 1) + 1 if n else 0
 
 
 def noop() -> None:
@@ -64,5 +75,27 @@ def returns_false_check(result: object) -> bool:
     return False
 
 
-def never_called_before() -> int:
+def runs_agent_with_telemetry_forced_on() -> None:
+    """Overrides agnobench's AGNO_TELEMETRY=false: agno then tries to post telemetry."""
+    os.environ["AGNO_TELEMETRY"] = "true"
+    from agnobench.adapters.agno.creation import create_simple, shared_parts
+
+    create_simple(shared_parts()).run("hello")
+
+
+def runs_agent() -> object:
+    """A complete offline agno run: telemetry would post after it unless turned off."""
+    from agnobench.adapters.agno.creation import create_simple, shared_parts
+
+    output = create_simple(shared_parts()).run("hello")
+    assert output.content and "hello" in output.content, output.content
+    return output
+
+
+def argv_length() -> int:
     return len(sys.argv)
+
+
+def allocates_gigabytes() -> bytearray:
+    """More than a 1 GiB address-space limit allows: MemoryError in the worker."""
+    return bytearray(4 * 1024**3)

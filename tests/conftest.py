@@ -53,3 +53,7 @@ class ScenarioDir:
 @pytest.fixture
 def scenario_dir(tmp_path: Path) -> ScenarioDir:
     return ScenarioDir(tmp_path)
+
+
+# The calibration ops are imported directly by the unit tests too.
+sys.path.insert(0, str(TESTS_DIR))

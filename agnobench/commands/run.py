@@ -14,8 +14,9 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from agnobench.catalog import select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.environment import describe
-from agnobench.errors import EXIT_FAILED
+from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED
 from agnobench.measure.settings import DEFAULT, QUICK
+from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
@@ -58,6 +59,8 @@ def run(
     --fail-on-target), 2 on bad input.
     """
     selected = select(scenarios or [], suite)
+    for scenario in selected:
+        check_references(scenario, Path.cwd())  # bad references fail fast, before any measuring
     settings = QUICK if quick else DEFAULT
     path = output or default_results_path()
     err = stderr_console()
@@ -92,6 +95,11 @@ def run(
 
     failed = [r.name for r in results_file.scenarios if not r.ok]
     missed = [r.name for r in results_file.scenarios if any(not t.met for t in r.targets)]
+    bad_input = [r for r in results_file.scenarios if r.details.get("bad_input")]
+    if bad_input:
+        for result in bad_input:
+            print(result.error, file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT)
     if failed:
         err.print(f"[red]{len(failed)} scenario(s) failed: {', '.join(failed)}[/red]")
         raise typer.Exit(EXIT_FAILED)

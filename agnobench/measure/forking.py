@@ -9,6 +9,7 @@ reported with the signal's name.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -23,6 +24,15 @@ class ChildError(RuntimeError):
     """A measurement failed in its child process."""
 
 
+def run_exit_handlers() -> None:
+    """Do what a normal interpreter exit does: agno flushes queued telemetry
+    from an ``atexit`` handler, so skipping it would hide a network attempt."""
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:  # an exit handler's failure is not the measurement's
+        pass
+
+
 def _child_main(fn: Callable[[], Any], write_fd: int) -> None:
     status = 0
     try:
@@ -34,6 +44,7 @@ def _child_main(fn: Callable[[], Any], write_fd: int) -> None:
         payload = {"ok": False, "error": f"{type(exc).__name__}: {exc}",
                    "traceback": traceback.format_exc(limit=8)}
         status = 1
+    run_exit_handlers()
     payload["network"] = netguard.violations()
     try:
         data = json.dumps(payload).encode()

@@ -12,7 +12,15 @@ from agnobench.scenario import Scenario
 
 
 class ScenarioError(Exception):
-    """The scenario cannot be measured; the message says which part failed."""
+    """The scenario cannot be measured; the message says which part failed.
+
+    ``field`` is set when the fault is in the scenario file itself (a
+    reference that does not import): that is bad input, exit code 2.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _resolve(scenario: Scenario, field_name: str) -> Callable[..., Any] | None:
@@ -22,7 +30,7 @@ def _resolve(scenario: Scenario, field_name: str) -> Callable[..., Any] | None:
     try:
         return import_reference(reference)
     except ValueError as exc:
-        raise ScenarioError(f"{scenario.path}: {field_name}: {exc}") from None
+        raise ScenarioError(f"error: {scenario.path}: {field_name}: {exc}", field=field_name) from None
 
 
 def _run_coroutines_on(loop: asyncio.AbstractEventLoop, fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -60,6 +68,9 @@ def check_operation(scenario: Scenario, op: Callable[[], Any]) -> None:
     """
     try:
         result = op()
+    except MemoryError:
+        raise ScenarioError(f"operation {scenario.operation} ran out of memory (MemoryError; the worker's limit "
+                            f"is measure.memory_limit_mb = {scenario.measure.memory_limit_mb})") from None
     except Exception as exc:
         raise ScenarioError(f"operation {scenario.operation} raised {type(exc).__name__}: {exc}") from exc
     check = _resolve(scenario, "check")

@@ -31,6 +31,7 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     netguard.install()
     # Imports wait until the guard is in: module import may already phone home.
     from agnobench.importing import add_import_paths
+    from agnobench.measure.forking import run_exit_handlers
     from agnobench.measure.operation import build_operation, check_operation
     from agnobench.measure.passes import PassContext
     from agnobench.measure.registry import load_pass
@@ -62,7 +63,10 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
         samples.update(output.samples)
         details.update(output.details)
         details[f"{pass_name}_pass_s"] = round(time.monotonic() - started, 3)
+    run_exit_handlers()  # flush what the op queued in this process (agno's telemetry) while the guard watches
     details["network_events"] = netguard.violations()
+    if details["network_events"]:
+        raise RuntimeError("network access attempted: " + "; ".join(details["network_events"][:3]))
     return {"samples": samples, "details": details}
 
 
@@ -79,10 +83,18 @@ def main() -> int:
         emit(event="error", error="out of memory (MemoryError)")
         return 1
     except Exception as exc:
+        from agnobench.errors import InputError
+        from agnobench.measure.forking import ChildError
         from agnobench.measure.operation import ScenarioError
 
-        message = str(exc) if isinstance(exc, ScenarioError) else f"{type(exc).__name__}: {exc}"
-        emit(event="error", error=message)
+        if isinstance(exc, InputError):
+            emit(event="error", error=exc.one_line(), bad_input=True)
+        elif isinstance(exc, ChildError):
+            emit(event="error", error=str(exc))
+        elif isinstance(exc, ScenarioError):
+            emit(event="error", error=str(exc), bad_input=exc.field is not None)
+        else:
+            emit(event="error", error=f"{type(exc).__name__}: {exc}")
         return 1
     emit(event="result", **result)
     return 0

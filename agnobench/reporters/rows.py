@@ -72,7 +72,9 @@ def build_rows(results: Sequence[ScenarioResult]) -> list[Row]:
     rows = []
     for result in results:
         if not result.ok:
-            rows.append(Row([result.name, f"FAILED: {result.error}"] + [""] * (len(MAIN_COLUMNS) - 2), failed=True))
+            cells = [result.name, "FAILED"] + [""] * (len(MAIN_COLUMNS) - 2)
+            cells[MAIN_COLUMNS.index("targets")] = result.error or "failed"
+            rows.append(Row(cells, failed=True))
             continue
         ratio = time_ratio(result, floor) if floor is not None and result is not floor else None
         rows.append(Row(

@@ -22,7 +22,8 @@ def render_table(results: Sequence[ScenarioResult], console: Console, title: str
         table.add_column(name, justify="right" if index in RIGHT_ALIGNED else "left", no_wrap=index != 7)
     for row in build_rows(results):
         if row.failed:
-            table.add_row(row.cells[0], f"[red]{row.cells[1]}[/red]", *row.cells[2:])
+            table.add_row(row.cells[0], f"[red]{row.cells[1]}[/red]", *row.cells[2:7], f"[red]{row.cells[7]}[/red]",
+                          row.cells[8])
         else:
             table.add_row(*row.cells[:7], _colour_marks(row.cells[7]), row.cells[8])
     console.print(table)
