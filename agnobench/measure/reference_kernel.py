@@ -16,22 +16,23 @@ import time
 from typing import Any
 
 
-class _Node:
-    __slots__ = ("key", "value", "meta")
-
-    def __init__(self, key: int, value: str) -> None:
-        self.key = key
-        self.value = value
-        self.meta = {"key": key, "tags": [value]}
+_FIELDS = tuple(f"field_{i}" for i in range(120))
 
 
-def reference_kernel() -> dict[int, Any]:
-    nodes = []
-    for i in range(16):
-        node = _Node(i, f"value-{i}")
-        if isinstance(node.value, str):
-            nodes.append(node)
-    return {node.key: node for node in nodes}
+class _WideRecord:
+    """Like an agno Agent: a plain object whose __init__ sets ~120 attributes."""
+
+    def __init__(self, **overrides: Any) -> None:
+        for name in _FIELDS:
+            setattr(self, name, None)
+        self.__dict__.update(overrides)
+
+
+def reference_kernel() -> list[Any]:
+    record = _WideRecord(name="agent", tools=[1, 2, 3], config={"retries": 1, "tags": ["a", "b"]})
+    index = {name: getattr(record, name) for name in _FIELDS[:40]}
+    labels = [f"{record.name}-{i}" for i in range(8)]
+    return [record, index, labels, isinstance(record.tools, list)]
 
 
 def time_kernel(calls: int) -> float:
