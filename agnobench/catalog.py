@@ -25,9 +25,19 @@ def builtin_scenario_dir() -> Path:
     raise InputError(package_dir, None, "built-in scenarios not found (broken install?)")
 
 
+# The order a reader meets the built-in suites in (runs, `list`, tables); other suites follow by name.
+SUITE_ORDER = ("creation", "execution", "concurrency", "realworld", "patterns")
+
+
+def _suite_rank(scenario: Scenario) -> tuple[int, str]:
+    order = SUITE_ORDER.index(scenario.suite) if scenario.suite in SUITE_ORDER else len(SUITE_ORDER)
+    return order, scenario.suite
+
+
 def builtin_scenarios() -> list[Scenario]:
     """All built-in scenarios, sorted by suite then file order; names must be unique."""
-    scenarios = [load_scenario(p) for p in sorted(builtin_scenario_dir().rglob("*.toml"))]
+    files = sorted(builtin_scenario_dir().rglob("*.toml"))
+    scenarios = sorted((load_scenario(p) for p in files), key=_suite_rank)  # stable: file order within a suite
     seen: dict[str, Path] = {}
     for scenario in scenarios:
         if scenario.name in seen:

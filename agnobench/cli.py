@@ -5,7 +5,13 @@ from __future__ import annotations
 import typer
 
 from agnobench import __version__
+from agnobench.commands.compare import compare
+from agnobench.commands.export import export
+from agnobench.commands.import_go import import_go
 from agnobench.commands.list_ import list_scenarios
+from agnobench.commands.merge import merge
+from agnobench.commands.profile import profile
+from agnobench.commands.report import report
 from agnobench.commands.run import run
 
 app = typer.Typer(
@@ -18,6 +24,12 @@ app = typer.Typer(
 )
 app.command("list")(list_scenarios)
 app.command("run")(run)
+app.command("profile")(profile)
+app.command("compare")(compare)
+app.command("report")(report)
+app.command("import-go")(import_go)
+app.command("export")(export)
+app.command("merge")(merge)
 
 
 def _version_callback(value: bool) -> None:

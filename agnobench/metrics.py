@@ -35,6 +35,17 @@ _ALL = [
     MetricInfo("total_retained_bytes", "B", "total retained"),
     MetricInfo("speedup", "ratio", "speedup", lower_is_better=False),
     MetricInfo("efficiency", "ratio", "efficiency", lower_is_better=False),
+    # execution, real-world and pattern scenarios (docs/execution.md)
+    MetricInfo("run_time_ns", "ns", "run"),  # one extra run a scenario measures beside its op (a team's coordinated run)
+    MetricInfo("model_time_ns", "ns", "model wait"),  # time inside the (simulated) LLM per op
+    MetricInfo("framework_time_ns", "ns", "framework/op"),  # end-to-end minus model wait
+    MetricInfo("framework_share_pct", "%", "framework share"),
+    MetricInfo("baseline_time_ns", "ns", "baseline/op"),  # the variant a comparison is made against
+    MetricInfo("overhead_ns", "ns", "overhead/op"),
+    MetricInfo("overhead_ratio", "ratio", "× baseline"),
+    MetricInfo("peak_bytes", "B", "peak memory"),
+    MetricInfo("time_growth", "ratio", "time growth"),  # per-item time at the largest count ÷ at the reference count
+    MetricInfo("retained_growth", "ratio", "retained growth"),
 ]
 
 METRICS: dict[str, MetricInfo] = {m.name: m for m in _ALL}

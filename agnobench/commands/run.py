@@ -15,9 +15,11 @@ from agnobench.catalog import select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from agnobench.measure.instructions import add_instructions, count_instructions_only, find_valgrind
 from agnobench.measure.settings import DEFAULT, QUICK
 from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
+from agnobench.reporters.instructions import render_instructions_markdown, render_instructions_table
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
 from agnobench.reporters.table import render_table
@@ -35,7 +37,8 @@ def _summary_line(result: ScenarioResult) -> str:
     if not result.ok:
         return f"[red]✗ {result.name}[/red]  failed: {result.error}  [dim]({result.wall_s:.1f} s)[/dim]"
     time = result.metrics.get("time_per_op_ns")
-    figure = format_ns(time.median) if time else ""
+    p50 = result.metrics.get("latency_p50_ns")  # latency-only scenarios (a simulated LLM wait) have no time/op
+    figure = format_ns(time.median) if time else (f"p50 {format_ns(p50.median)}" if p50 else "")
     return f"[green]✓[/green] {result.name}  {figure}  [dim]({result.wall_s:.1f} s)[/dim]"
 
 
@@ -49,6 +52,10 @@ def run(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Results file (default: results/run-<time>.json)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
     fail_on_target: bool = typer.Option(False, "--fail-on-target", help="Exit 1 when a scenario misses a target."),
+    instructions: bool = typer.Option(False, "--instructions", help="Also count instructions per op with valgrind's "
+                                      "callgrind: deterministic, for a tight CI gate (needs valgrind)."),
+    instructions_only: bool = typer.Option(False, "--instructions-only", help="Count instructions only: skip the "
+                                           "timing and memory passes."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
@@ -61,6 +68,8 @@ def run(
     selected = select(scenarios or [], suite)
     for scenario in selected:
         check_references(scenario, Path.cwd())  # bad references fail fast, before any measuring
+    if instructions or instructions_only:
+        find_valgrind()  # missing valgrind is bad input: one line saying how to install it, exit 2
     settings = QUICK if quick else DEFAULT
     path = output or default_results_path()
     err = stderr_console()
@@ -74,8 +83,15 @@ def run(
         for index, scenario in enumerate(selected, start=1):
             label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
             progress.update(task, description=label)
-            result = run_scenario(scenario, settings,
-                                  lambda _s, message: progress.update(task, description=f"{label} {message}"))
+            report = lambda message, label=label: progress.update(task, description=f"{label} {message}")  # noqa: E731
+            if instructions_only:
+                result = count_instructions_only(scenario, quick, report)
+            else:
+                result = run_scenario(scenario, settings, lambda _s, message: report(message))
+                if instructions:
+                    result = add_instructions(result, scenario, quick, report)
+            if scenario.thresholds:  # the scenario file's own compare thresholds travel with its results
+                result.details["thresholds"] = dict(scenario.thresholds)
             results_file.scenarios.append(result)
             save_results(results_file, path)  # after every scenario: an interrupted run keeps what it measured
             progress.console.print(_summary_line(result))
@@ -88,9 +104,10 @@ def run(
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(results_file))
     elif fmt is OutputFormat.md:
-        sys.stdout.write(render_markdown(results_file.scenarios))
+        sys.stdout.write(render_markdown(results_file.scenarios) + render_instructions_markdown(results_file.scenarios))
     else:
         render_table(results_file.scenarios, stdout_console())
+        render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
 
     failed = [r.name for r in results_file.scenarios if not r.ok]

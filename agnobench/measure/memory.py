@@ -143,9 +143,12 @@ def measure_memory(op: Operation, hold: int, rounds: int, max_alloc_ops: int) ->
     """The memory pass: sized to the op so a slow op stays affordable."""
     for _ in range(3):
         op()  # first calls may fill caches that are not per-op cost
-    seconds = estimate_op_seconds(op)
-    hold = max(10, min(hold, int(2.0 / max(seconds, 1e-9))))
-    alloc_ops = max(5, min(max_alloc_ops, int(0.05 / max(seconds, 1e-9))))
+    seconds = max(estimate_op_seconds(op), 1e-9)
+    # Budgets per round: ~0.15 s of held results and ~0.02 s of ops per memray session (memray slows an op
+    # 2-3x and every record is read back). Retained bytes and allocation counts are deterministic for most
+    # ops, so a slow op loses little by holding fewer results; a fast one keeps the full counts.
+    hold = max(10, min(hold, int(0.15 / seconds)))
+    alloc_ops = max(5, min(max_alloc_ops, int(0.02 / seconds)))
     retained = retained_per_op(op, hold, rounds)
     allocations = allocations_per_op(op, alloc_ops, rounds)
     return {"retained": retained, "hold": hold, **allocations}

@@ -14,6 +14,10 @@ from typing import Any, Callable
 PASSES: dict[str, str] = {
     "timing": "agnobench.measure.passes:timing_pass",
     "memory": "agnobench.measure.passes:memory_pass",
+    "latency": "agnobench.measure.latency:latency_pass",
+    "concurrency": "agnobench.measure.concurrency:concurrency_pass",
+    "variants": "agnobench.measure.variants:variants_pass",
+    "batch": "agnobench.measure.batch:batch_pass",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Sequence
 
 from tabulate import tabulate
 
-from agnobench.reporters.rows import MAIN_COLUMNS, NOTES, build_reference_rows, build_rows, reference_columns
+from agnobench.reporters.sections import build_sections
 from agnobench.results import ScenarioResult
 
 
@@ -15,12 +15,16 @@ def _escape(cell: str) -> str:
 
 
 def render_markdown(results: Sequence[ScenarioResult], title: str = "agnobench results") -> str:
-    rows = [[_escape(c) for c in row.cells] for row in build_rows(results)]
-    parts = [f"### {title}", "", tabulate(rows, headers=MAIN_COLUMNS, tablefmt="github"), ""]
-    reference_rows = build_reference_rows(results)
-    if reference_rows:
-        parts += ["#### Side by side with the reference figures (× = agno here ÷ reference, time)", "",
-                  tabulate([[_escape(c) for c in r] for r in reference_rows],
-                           headers=reference_columns(results), tablefmt="github"), ""]
-    parts += [f"- {note}" for note in NOTES]
-    return "\n".join(parts) + "\n"
+    """One table per suite (with its concurrency, comparison and document tables), then references."""
+    parts = [f"### {title}", ""]
+    suites = {r.suite for r in results}
+    for section in build_sections(results):
+        heading = f"Suite: {section.title}" if section.title in suites else section.title
+        rows = [[_escape(c) for c in row] for row in section.rows]
+        colalign = ["right" if i in section.right else "left" for i in range(len(section.columns))]
+        parts += [f"#### {heading}", "",
+                  tabulate(rows, headers=section.columns, tablefmt="github", colalign=colalign, disable_numparse=True),
+                  ""]
+        parts += [f"- {_escape(note)}" for note in section.notes]
+        parts.append("")
+    return "\n".join(parts)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from agnobench.reporters.rows import (MAIN_COLUMNS, NOTES, RIGHT_ALIGNED, build_reference_rows, build_rows,
-                                      reference_columns)
+from agnobench.reporters.sections import Section, build_sections
 from agnobench.results import ScenarioResult
 
 
@@ -16,25 +16,28 @@ def _colour_marks(cell: str) -> str:
     return cell.replace("✓", "[green]✓[/green]").replace("✗", "[red]✗[/red]")
 
 
-def render_table(results: Sequence[ScenarioResult], console: Console, title: str = "agnobench results") -> None:
+def _rich_table(section: Section, title: str) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold")
-    for index, name in enumerate(MAIN_COLUMNS):
-        table.add_column(name, justify="right" if index in RIGHT_ALIGNED else "left", no_wrap=index != 7)
-    for row in build_rows(results):
-        if row.failed:
-            table.add_row(row.cells[0], f"[red]{row.cells[1]}[/red]", *row.cells[2:7], f"[red]{row.cells[7]}[/red]",
-                          row.cells[8])
+    for index, name in enumerate(section.columns):
+        table.add_column(name, justify="right" if index in section.right else "left",
+                         no_wrap=index != section.wrap)
+    for index, row in enumerate(section.rows):
+        row = [escape(c) for c in row]  # measured code's error messages may hold [brackets]
+        if index in section.failed:
+            cells = [f"[red]{c}[/red]" if c and i > 0 else c for i, c in enumerate(row)]
         else:
-            table.add_row(*row.cells[:7], _colour_marks(row.cells[7]), row.cells[8])
-    console.print(table)
-    reference_rows = build_reference_rows(results)
-    if reference_rows:
-        side = Table(title="Side by side with the reference figures (× = agno here ÷ reference, time)",
-                     title_justify="left", header_style="bold")
-        for index, name in enumerate(reference_columns(results)):
-            side.add_column(name, justify="right" if name == "×" else "left")
-        for row in reference_rows:
-            side.add_row(*row)
-        console.print(side)
-    for note in NOTES:
-        console.print(f"[dim]{note}[/dim]")
+            cells = [_colour_marks(c) if i == section.marks else c for i, c in enumerate(row)]
+        table.add_row(*cells)
+    return table
+
+
+def render_table(results: Sequence[ScenarioResult], console: Console, title: str = "agnobench results") -> None:
+    """One table per suite (with its concurrency, comparison and document tables), then references."""
+    sections = build_sections(results)
+    suites = {r.suite for r in results}
+    for section in sections:
+        heading = f"{title} · {section.title}" if section.title in suites else section.title
+        console.print(_rich_table(section, heading))
+        for note in section.notes:
+            console.print(f"[dim]{escape(note)}[/dim]")
+        console.print()

@@ -1,0 +1,66 @@
+"""``agnobench export FILE --to pyperf|go``: a results file in another tool's format."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from agnobench.commands._common import fail_on_bad_input
+from agnobench.errors import InputError
+from agnobench.interop.gobench import export_go_text
+from agnobench.interop.pyperf_json import pyperf_json_text, to_pyperf_suite, write_pyperf_json
+from agnobench.results import load_results
+
+
+class ExportFormat(str, enum.Enum):
+    pyperf = "pyperf"
+    go = "go"
+
+
+def _write_text(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+
+
+@fail_on_bad_input
+def export(
+    results_file: Path = typer.Argument(..., help="An agnobench results file (or an imported Go one)."),
+    to: ExportFormat = typer.Option(..., "--to", help="pyperf: JSON for `pyperf stats`/`compare_to`; "
+                                                      "go: benchmark text for `benchstat`."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+) -> None:
+    """Write a results file as pyperf JSON or as Go benchmark text.
+
+    pyperf: one benchmark per scenario (time in seconds, one run per timing
+    process) plus NAME:retained_bytes_per_op, :allocated_bytes_per_op,
+    :allocs_per_op and :instructions_per_op where measured.
+    go: one `BenchmarkAgnobench<Name>-<cpus>` line per sample with ns/op,
+    B/op, allocs/op and agnobench's own units (retained-B/op, instructions/op,
+    kernel-ratio/op).
+    """
+    results = load_results(results_file)
+    if to is ExportFormat.go:
+        lines = list(export_go_text(results))
+        if not any(line.startswith("Benchmark") for line in lines):
+            raise InputError(results_file, "scenarios", "no successful scenario with per-op metrics to export")
+        _write_text("\n".join(lines) + "\n", output)
+    else:
+        suite, skipped = to_pyperf_suite(results)
+        for item in skipped:
+            print(f"note: not exported: {item}", file=sys.stderr)
+        if suite is None:
+            raise InputError(results_file, "scenarios", "no successful scenario with metrics pyperf can hold")
+        if output is None:
+            sys.stdout.write(pyperf_json_text(suite))
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            write_pyperf_json(suite, output)
+    if output is not None:
+        print(f"Written to {output}", file=sys.stderr)

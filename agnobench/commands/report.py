@@ -1,0 +1,73 @@
+"""``agnobench report FILE...``: results files side by side, and Go against Python."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List
+
+import typer
+
+from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
+from agnobench.errors import InputError
+from agnobench.interop.gobench import read_go_bench
+from agnobench.reporters.go_vs_python import GoPythonTable, build_go_vs_python
+from agnobench.reporters.report_json import render_report_json
+from agnobench.reporters.report_markdown import render_report_markdown
+from agnobench.reporters.report_table import render_report_table
+from agnobench.reporters.side_by_side import LabelledResults, build_side_by_side, labels_for
+from agnobench.results import ResultsFile, load_results
+
+
+def load_any(path: Path) -> ResultsFile:
+    """A results file, or raw `go test -bench` output (anything that does not start like JSON)."""
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace").lstrip()[:1]
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    return load_results(path) if head in ("{", "[", "") else read_go_bench(path)
+
+
+def parse_pairs(values: List[str]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        scenario, sep, benchmark = value.partition("=")
+        if not sep or not scenario or not benchmark.startswith("Benchmark"):
+            raise InputError("--pair", value, "expected SCENARIO=BenchmarkName")
+        pairs[scenario] = benchmark
+    return pairs
+
+
+@fail_on_bad_input
+def report(
+    files: List[Path] = typer.Argument(..., help="Results files (agnobench or imported Go), or raw "
+                                                  "`go test -bench` output; the first is the reference column."),
+    pair: List[str] = typer.Option([], "--pair", help="SCENARIO=BenchmarkName: pair a Python scenario with a Go "
+                                                       "benchmark in the Go vs Python table (repeatable)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
+) -> None:
+    """Show results files side by side; with a Go and a Python file, the Go vs Python table too.
+
+    Each row is a scenario's metric (median), each column a file; from the
+    second file on, each cell carries its ratio to the first. The Go vs
+    Python table pairs agnobench's creation scenarios with Agno-Go's
+    benchmarks (instantiation time; memory per agent: Go B/op against
+    Python's retained bytes) and computes the improvement factor.
+    """
+    extra_pairs = parse_pairs(pair)
+    labels = labels_for(files)
+    loaded = [LabelledResults(label, str(path), load_any(path)) for label, path in zip(labels, files)]
+    side = build_side_by_side(loaded)
+    go_files = [f for f in loaded if f.is_go]
+    go_python: list[GoPythonTable] = []
+    if go_files:
+        for python in (f for f in loaded if not f.is_go):
+            block = build_go_vs_python(go_files[0], python, extra_pairs)
+            if block is not None:
+                go_python.append(block)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(render_report_json(side, go_python))
+    elif fmt is OutputFormat.md:
+        sys.stdout.write(render_report_markdown(side, go_python))
+    else:
+        render_report_table(side, go_python, stdout_console())

@@ -1,0 +1,206 @@
+"""Walk two results files scenario by scenario and metric by metric.
+
+Everything the reporters and the exit code need is decided here, once, so
+the table, the markdown in a pull request and the JSON never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from agnobench.compare.stats import Significance, change_pct, significance
+from agnobench.compare.thresholds import TIME_REL, Rule, ThresholdPolicy
+from agnobench.compare.verdict import Verdict, decide
+from agnobench.errors import EXIT_FAILED, EXIT_OK
+from agnobench.metrics import METRICS, metric_info
+from agnobench.results import Metric, ResultsFile, ScenarioResult
+
+# Facts about the two runs worth a warning when they differ: a comparison across
+# machines or versions measures the change of machine as much as the change of code.
+ENVIRONMENT_KEYS = ("python", "agno", "cpu_model", "cpu_count", "platform")
+
+
+def lower_is_better(metric: str) -> bool:
+    """From the metric registry; for an unknown metric a rate (``..._per_s``) is better higher."""
+    if metric in METRICS:
+        return METRICS[metric].lower_is_better
+    return not (metric.endswith("_per_s") or metric.endswith("_per_sec"))
+
+
+@dataclass
+class MetricComparison:
+    scenario: str
+    metric: str
+    baseline: float
+    current: float
+    change_pct: float | None
+    rule: Rule
+    significance: Significance
+    verdict: Verdict
+    n_baseline: int
+    n_current: int
+    lower_is_better: bool = True
+
+    @property
+    def unit(self) -> str:
+        return metric_info(self.metric).unit
+
+    @property
+    def gated(self) -> bool:
+        return self.rule.gated
+
+    @property
+    def fails(self) -> bool:
+        return self.gated and self.verdict is Verdict.regression
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario, "metric": self.metric, "unit": self.unit,
+            "baseline": self.baseline, "current": self.current, "change_pct": self.change_pct,
+            "threshold_pct": self.rule.threshold_pct, "threshold_source": self.rule.source,
+            "gated": self.gated, "test": self.significance.test, "p_value": self.significance.p_value,
+            "significant": self.significance.significant, "test_note": self.significance.reason,
+            "n_baseline": self.n_baseline, "n_current": self.n_current,
+            "lower_is_better": self.lower_is_better, "verdict": self.verdict.value, "fails": self.fails,
+        }
+
+
+@dataclass
+class ScenarioComparison:
+    name: str
+    suite: str
+    metrics: list[MetricComparison] = field(default_factory=list)
+
+
+@dataclass
+class FailedScenario:
+    """A scenario that did not run on one side; failing only in current fails the gate."""
+
+    name: str
+    side: str  # "baseline", "current" or "both"
+    error: str
+
+    @property
+    def fails(self) -> bool:
+        return self.side == "current"
+
+
+@dataclass
+class Comparison:
+    baseline_path: str
+    current_path: str
+    policy: ThresholdPolicy
+    scenarios: list[ScenarioComparison] = field(default_factory=list)
+    only_baseline: list[str] = field(default_factory=list)
+    only_current: list[str] = field(default_factory=list)
+    failed: list[FailedScenario] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[MetricComparison]:
+        return [m for s in self.scenarios for m in s.metrics]
+
+    @property
+    def regressions(self) -> list[MetricComparison]:
+        return [m for m in self.rows if m.fails]
+
+    @property
+    def broken(self) -> list[FailedScenario]:
+        return [f for f in self.failed if f.fails]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED if self.regressions or self.broken else EXIT_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": self.baseline_path, "current": self.current_path,
+            "policy": {"threshold_pct": self.policy.default_pct, "metric_thresholds": dict(self.policy.per_metric),
+                       "time_mode": self.policy.time_mode.value, "alpha": self.policy.alpha},
+            "comparisons": [m.to_dict() for m in self.rows],
+            "only_in_baseline": self.only_baseline, "only_in_current": self.only_current,
+            "failed": [{"scenario": f.name, "side": f.side, "error": f.error, "fails": f.fails} for f in self.failed],
+            "notes": self.notes,
+            "regressions": len(self.regressions), "exit_code": self.exit_code,
+        }
+
+
+def _scenario_thresholds(*results: ScenarioResult) -> Mapping[str, float]:
+    """The scenario file's [thresholds], as ``agnobench run`` stored them (current wins)."""
+    for result in results:
+        stored = result.details.get("thresholds")
+        if isinstance(stored, dict) and stored:
+            return {str(k): float(v) for k, v in stored.items() if isinstance(v, (int, float))}
+    return {}
+
+
+def _samples(metric: Metric) -> list[float]:
+    return metric.samples if metric.samples else []
+
+
+def compare_metric(scenario: str, name: str, base: Metric, cur: Metric, rule: Rule, alpha: float) -> MetricComparison:
+    base_samples, cur_samples = _samples(base), _samples(cur)
+    sig = significance(base_samples, cur_samples, alpha)
+    change = change_pct(base.median, cur.median)
+    better_low = lower_is_better(name)
+    verdict = decide(change, rule.threshold_pct, sig.significant, better_low, cur.median)
+    return MetricComparison(scenario=scenario, metric=name, baseline=base.median, current=cur.median,
+                            change_pct=change, rule=rule, significance=sig, verdict=verdict,
+                            n_baseline=len(base_samples), n_current=len(cur_samples), lower_is_better=better_low)
+
+
+def compare_scenario(base: ScenarioResult, cur: ScenarioResult, policy: ThresholdPolicy,
+                     only_metrics: Iterable[str] = ()) -> ScenarioComparison:
+    wanted = set(only_metrics)
+    thresholds = _scenario_thresholds(cur, base)
+    both_have_rel = TIME_REL in base.metrics and TIME_REL in cur.metrics
+    out = ScenarioComparison(cur.name, cur.suite or base.suite)
+    for name, cur_metric in cur.metrics.items():  # the current run's order: the order of the table
+        base_metric = base.metrics.get(name)
+        if base_metric is None or (wanted and name not in wanted):
+            continue
+        rule = policy.rule(name, thresholds, both_have_rel)
+        out.metrics.append(compare_metric(cur.name, name, base_metric, cur_metric, rule, policy.alpha))
+    return out
+
+
+def _environment_notes(baseline: ResultsFile, current: ResultsFile) -> list[str]:
+    notes = []
+    for key in ENVIRONMENT_KEYS:
+        a, b = baseline.environment.get(key), current.environment.get(key)
+        if a is not None and b is not None and a != b:
+            notes.append(f"environment differs: {key} {a} → {b}")
+    a_mode, b_mode = baseline.settings.get("mode"), current.settings.get("mode")
+    if a_mode and b_mode and a_mode != b_mode:
+        notes.append(f"measured with different settings: {a_mode} → {b_mode}")
+    for label, results in (("baseline", baseline), ("current", current)):
+        if results.settings.get("complete") is False:
+            notes.append(f"the {label} run did not finish: it holds only the scenarios it measured")
+    return notes
+
+
+def compare_results(baseline: ResultsFile, current: ResultsFile, policy: ThresholdPolicy | None = None, *,
+                    baseline_path: str | Path = "baseline", current_path: str | Path = "current",
+                    only_metrics: Iterable[str] = ()) -> Comparison:
+    """Compare every scenario and metric present in both files; list the rest."""
+    policy = policy or ThresholdPolicy()
+    only_metrics = list(only_metrics)
+    comparison = Comparison(str(baseline_path), str(current_path), policy,
+                            notes=_environment_notes(baseline, current))
+    base_names = {s.name for s in baseline.scenarios}
+    cur_names = {s.name for s in current.scenarios}
+    comparison.only_baseline = [s.name for s in baseline.scenarios if s.name not in cur_names]
+    comparison.only_current = [s.name for s in current.scenarios if s.name not in base_names]
+    for cur in current.scenarios:
+        base = baseline.scenario(cur.name)
+        if base is None:
+            continue
+        if not base.ok or not cur.ok:
+            side = "both" if not base.ok and not cur.ok else ("baseline" if not base.ok else "current")
+            error = (cur.error if not cur.ok else base.error) or "failed"
+            comparison.failed.append(FailedScenario(cur.name, side, error))
+            continue
+        comparison.scenarios.append(compare_scenario(base, cur, policy, only_metrics))
+    return comparison

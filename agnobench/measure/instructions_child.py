@@ -1,0 +1,187 @@
+"""The program callgrind runs: ``python -m agnobench.measure.instructions_child`` (spec on stdin).
+
+It builds the scenario's operation as the timing worker does, then runs the
+op in *regions*. Each region is a ctypes call of libc's ``qsort`` on two
+elements, whose comparison callback runs the op loop; callgrind is started
+with ``--collect-atstart=no --toggle-collect=ffi_call --dump-after=ffi_call``,
+so it counts only inside regions and writes one profile per region. Python
+start-up, imports and setup are never counted, and the op's own work is
+bracketed by a C function that nothing else in the process calls.
+
+Regions come in pairs of ``n1`` and ``n2`` ops, the first pairs dropped as
+warm-up; ``(I(n2) - I(n1)) / (n2 - n1)`` is one sample of instructions per
+op, and the constant cost of entering a region (ctypes, qsort, the callback)
+cancels. Before each region a full ``gc.collect()`` gives every region the
+same collector state. Each sample runs in a different method-cache layout
+(:class:`Layouts`), so the median does not hang on where memory happened to
+put things.
+
+The child picks the loop counts itself: a region of 0 ops and one of 1 op
+tell it (from callgrind's own dump files) what an op costs, and ``n2 - n1``
+is the power of two that reaches the instruction budget. Powers of two keep
+the choice identical from run to run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import itertools
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+_COMPARE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+MAX_OPS_PER_REGION = 1 << 16
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or None)
+
+
+class Regions:
+    """Runs op loops inside a region callgrind counts, and reads the dumps back."""
+
+    def __init__(self, op: Callable[[], Any], dump_base: str) -> None:
+        self.op = op
+        self.dump_base = dump_base
+        self.libc = _libc()
+        self.count = 0
+        self.plan: list[list[Any]] = []
+
+    def run(self, ops: int, label: str) -> None:
+        op = self.op
+
+        def body(_a: Any, _b: Any) -> int:
+            for _ in itertools.repeat(None, ops):
+                op()
+            return 0
+
+        callback = _COMPARE(body)
+        items = (ctypes.c_int * 2)(0, 1)
+        gc.collect()
+        self.libc.qsort(items, 2, ctypes.sizeof(ctypes.c_int), callback)  # one comparison: one region
+        self.count += 1
+        self.plan.append([label, ops])
+
+    def totals(self, region: int) -> int | None:
+        """Instructions of a region already dumped (1-based), read from callgrind's file."""
+        path = Path(f"{self.dump_base}.{region}")
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        for line in text.splitlines():
+            if line.startswith(("totals:", "summary:")):
+                return int(line.split()[1])
+        return None
+
+
+def plan_counts(per_op: float, budget: float) -> tuple[int, int]:
+    """(n1, n2): n2 - n1 a power of two reaching the budget, n1 a quarter of it (at least 1)."""
+    per_op = max(per_op, 1.0)
+    diff = 1 << max(0, math.ceil(math.log2(max(1.0, budget / per_op))))
+    diff = min(diff, MAX_OPS_PER_REGION)
+    n1 = max(1, diff // 4)
+    return n1, n1 + diff
+
+
+class Layouts:
+    """Gives each sample a different method-cache layout, the same in every run.
+
+    CPython caches attribute lookups in a 4096-slot table indexed by the
+    type's version tag XOR the attribute name's *address*. Which lookups
+    collide therefore depends on where strings landed in memory, and any
+    change to the code or the environment moves them: measured on agno's
+    ``Agent()``, counts then moved by up to 1.2 %. Averaging over layouts
+    removes that: before each sample every heap type's tag is invalidated (an
+    attribute set and deleted: ``PyType_Modified``) and a sample-dependent
+    number of fresh tags is used up, so the op's types get new tags and a new
+    collision pattern. The sequence is fixed, so identical code still gives
+    identical counts.
+    """
+
+    HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: types that accept new attributes
+
+    def __init__(self) -> None:
+        self.types = [t for t in gc.get_objects() if isinstance(t, type) and t.__flags__ & self.HEAPTYPE]
+        self.spare: list[type] = []
+
+    def shuffle(self, sample: int) -> None:
+        for cls in self.types:
+            try:
+                setattr(cls, "_agnobench_layout_", None)
+                delattr(cls, "_agnobench_layout_")
+            except Exception:  # a metaclass that refuses attributes keeps its tag; the rest still move
+                pass
+        for _ in range(1 + (sample * 7919) % 509):  # new tags, a different number each sample
+            spare = type("_AgnobenchLayout", (), {})
+            getattr(spare, "__name__")
+            self.spare.append(spare)
+
+
+def run(spec: dict[str, Any]) -> dict[str, Any]:
+    os.environ["AGNO_TELEMETRY"] = "false"
+    from agnobench.measure import netguard
+
+    netguard.install()
+    from agnobench.importing import add_import_paths
+    from agnobench.measure.operation import build_operation, check_operation
+    from agnobench.scenario import load_scenario
+
+    scenario = load_scenario(spec["scenario_path"])
+    add_import_paths(spec["import_paths"])
+    op = build_operation(scenario)
+    check_operation(scenario, op)
+    for _ in range(int(spec["warmup_ops"])):
+        op()
+
+    regions = Regions(op, spec["dump_base"])
+    for ops in (0, 0, 1):  # the first region also pays the dynamic linker's first lookup of qsort
+        regions.run(ops, "calibrate")
+    empty, one = regions.totals(2), regions.totals(3)
+    if empty is None or one is None:
+        raise RuntimeError("callgrind wrote no profile for the first regions (is this running under "
+                           "`valgrind --tool=callgrind --dump-after=ffi_call`?)")
+    per_op = float(one - empty)
+    n1, n2 = plan_counts(per_op, float(spec["budget"]))
+    warmup_pairs = int(spec.get("warmup_pairs", 2))
+    layouts = Layouts()
+    for index in range(warmup_pairs + int(spec["repeats"])):  # warm-up pairs settle caches and specialisation
+        label = "warmup" if index < warmup_pairs else "sample"
+        layouts.shuffle(index)
+        regions.run(1, "settle")  # refills the method cache for this layout, outside the sample
+        regions.run(n1, label)
+        regions.run(n2, label)
+    violations = netguard.violations()
+    if violations:
+        raise RuntimeError("network access attempted: " + "; ".join(violations[:3]))
+    return {"plan": regions.plan, "n1": n1, "n2": n2, "estimate_per_op": per_op,
+            "python": sys.version.split()[0]}
+
+
+def main() -> int:
+    spec = json.loads(sys.stdin.read())
+    result_path = Path(spec["result_path"])
+    try:
+        result = run(spec)
+    except Exception as exc:  # reported to the parent, which fails the scenario
+        from agnobench.errors import InputError
+        from agnobench.measure.operation import ScenarioError
+
+        bad_input = isinstance(exc, InputError) or (isinstance(exc, ScenarioError) and exc.field is not None)
+        message = exc.one_line() if isinstance(exc, InputError) else str(exc)
+        if not isinstance(exc, (InputError, ScenarioError)):
+            message = f"{type(exc).__name__}: {exc}"
+        result_path.write_text(json.dumps({"error": message, "bad_input": bad_input}))
+        return 1
+    result_path.write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The latency pass: individually timed calls, and their p50/p95/p99.
+
+pyperf's timing pass times loops of calls and reports a mean per call, which
+hides the slow tail a user of an agent service feels. Here every call is
+timed on its own (``perf_counter_ns`` around it, GC left on, since real runs
+pay for collections), in forked children like every measurement.
+
+Each child contributes its own p50/p95/p99 as one sample of each metric, so
+the spread between children shows; the pooled percentiles over all calls
+are kept in the details.
+
+When the op's result carries ``model_ns`` (the time the call spent waiting
+in the simulated LLM, see :class:`~agnobench.adapters.agno.llm_latency.TimedRun`),
+the pass also splits each call into model wait and framework time and
+reports the framework's share of the end-to-end latency.
+
+Params (all optional): ``latency_calls`` (fixed calls per child),
+``latency_budget_s`` (seconds of calls per child when not fixed),
+``latency_processes`` (children), ``latency_warmups``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from agnobench.measure.forking import run_forked
+from agnobench.measure.params import param
+from agnobench.measure.passes import PassContext, PassOutput
+from agnobench.stats import percentile
+
+PERCENTILES = {"latency_p50_ns": 50.0, "latency_p95_ns": 95.0, "latency_p99_ns": 99.0}
+MIN_CALLS = 20
+MAX_CALLS = 20000
+
+
+def _calls_for(budget_s: float, warmup_ns: list[int]) -> int:
+    per_call = statistics.median(warmup_ns) / 1e9 if warmup_ns else budget_s
+    return max(MIN_CALLS, min(MAX_CALLS, int(budget_s / max(per_call, 1e-9))))
+
+
+def timed_calls(ctx: PassContext, fixed_calls: int | None, budget_s: float, warmups: int) -> dict[str, Any]:
+    """One child: warm up, then time each call; ns per call and model ns per call (or None)."""
+    op, clock = ctx.op, time.perf_counter_ns
+    warmup_ns = []
+    for _ in range(warmups):
+        start = clock()
+        op()
+        warmup_ns.append(clock() - start)
+    calls = fixed_calls or _calls_for(budget_s, warmup_ns)
+    elapsed: list[int] = []
+    model: list[int] = []
+    for _ in range(calls):
+        start = clock()
+        result = op()
+        elapsed.append(clock() - start)
+        model_ns = getattr(result, "model_ns", None)
+        if model_ns is not None:
+            model.append(int(model_ns))
+    return {"ns": elapsed, "model_ns": model if len(model) == len(elapsed) else None}
+
+
+def _framework(ns: list[int], model_ns: list[int]) -> tuple[float, float, float]:
+    """(median framework ns, median model ns, median framework share in %) of one child's calls."""
+    framework = [max(0, total - wait) for total, wait in zip(ns, model_ns)]
+    shares = [100.0 * f / total for f, total in zip(framework, ns) if total > 0]
+    return statistics.median(framework), statistics.median(model_ns), statistics.median(shares)
+
+
+def latency_pass(ctx: PassContext) -> PassOutput:
+    quick = ctx.settings.quick
+    processes = param(ctx.params, "latency_processes", int, 2)
+    fixed = param(ctx.params, "latency_calls", int, 0) or None
+    budget_s = param(ctx.params, "latency_budget_s", float, 0.3)
+    warmups = param(ctx.params, "latency_warmups", int, 5)
+    if quick:  # --quick is a smoke run: one process, a third of the calls or a quarter of the time
+        processes, budget_s, warmups = 1, budget_s / 4, min(warmups, 2)
+        fixed = max(1, fixed // 3) if fixed else None
+
+    samples: dict[str, list[float]] = {name: [] for name in PERCENTILES}
+    pooled: list[int] = []
+    split: dict[str, list[float]] = {"framework_time_ns": [], "model_time_ns": [], "framework_share_pct": []}
+    per_process_calls = []
+    for index in range(processes):
+        ctx.progress(f"latency: process {index + 1}/{processes}")
+        child = run_forked(lambda: timed_calls(ctx, fixed, budget_s, warmups))
+        ns = child["ns"]
+        per_process_calls.append(len(ns))
+        pooled.extend(ns)
+        for name, q in PERCENTILES.items():
+            samples[name].append(percentile(ns, q))
+        if child["model_ns"] is not None:
+            framework, model, share = _framework(ns, child["model_ns"])
+            split["framework_time_ns"].append(framework)
+            split["model_time_ns"].append(model)
+            split["framework_share_pct"].append(share)
+    samples.update({name: values for name, values in split.items() if values})
+    details: dict[str, Any] = {
+        "latency_calls_per_process": per_process_calls,
+        "latency_pooled_ns": {"p50": percentile(pooled, 50), "p95": percentile(pooled, 95),
+                              "p99": percentile(pooled, 99), "max": float(max(pooled)),
+                              "mean": statistics.fmean(pooled), "calls": len(pooled)},
+    }
+    if len(pooled) < 100:
+        details["latency_note"] = f"p99 of {len(pooled)} calls is close to the maximum: few calls"
+    return PassOutput(samples=samples, details=details)

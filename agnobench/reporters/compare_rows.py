@@ -1,0 +1,95 @@
+"""The cells of the comparison table, shared by its table, markdown and text reporters."""
+
+from __future__ import annotations
+
+from agnobench.compare import Comparison, MetricComparison, Verdict
+from agnobench.compare.stats import TEST_RANGES
+from agnobench.metrics import METRICS, metric_info
+from agnobench.reporters.format import format_bytes, format_ns
+
+COLUMNS = ["scenario", "metric", "baseline", "current", "change", "test", "threshold", "verdict"]
+RIGHT_ALIGNED = {2, 3, 4, 5, 6}
+
+MARKS = {Verdict.regression: "✗", Verdict.improvement: "✓", Verdict.unchanged: "=", Verdict.not_significant: "?"}
+
+NOTES = [
+    "A regression needs both: a significant difference (Mann-Whitney U on the samples, two-sided; "
+    "with too few samples for it, sample ranges that do not overlap) and a change beyond the threshold.",
+    "“not significant”: beyond the threshold, but the samples cannot tell it from noise; it does not fail the gate.",
+    "Rows marked (info) are shown but never fail the gate (kernel = the machine's speed; ops/s = time/op restated; "
+    "time/op moves with the machine: time/kernel gates in its place).",
+    "time/kernel: time per op divided by the reference kernel timed beside it, steady when the whole machine slows down.",
+]
+
+
+def format_figure(metric: str, value: float) -> str:
+    """More digits than the results table: the change column is read against these."""
+    unit = metric_info(metric).unit
+    if unit == "ns":
+        return format_ns(value)
+    if unit == "B":
+        return format_bytes(value) if abs(value) >= 100 * 1024 else f"{value:,.1f} B".replace(".0 B", " B")
+    if unit == "ratio":
+        return f"{value:.4g}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def format_change(row: MetricComparison) -> str:
+    if row.change_pct is None:
+        return "new"
+    return f"{row.change_pct:+.2f}%"
+
+
+def format_test(row: MetricComparison) -> str:
+    sig = row.significance
+    if sig.p_value is not None:
+        return f"p={sig.p_value:.3g}" if sig.p_value >= 0.001 else "p<0.001"
+    if sig.test == TEST_RANGES:
+        return "ranges apart" if sig.significant else "ranges overlap"
+    return f"n={row.n_baseline}/{row.n_current}"
+
+
+def format_verdict(row: MetricComparison) -> str:
+    if row.gated:
+        return f"{MARKS[row.verdict]} {row.verdict.value}"
+    if row.verdict in (Verdict.regression, Verdict.improvement):  # not a judgement: say which way it moved
+        higher = (row.change_pct or 0) > 0 or row.change_pct is None
+        return f"{'↑ higher' if higher else '↓ lower'} (info)"
+    return f"{MARKS[row.verdict]} {row.verdict.value} (info)"
+
+
+def cells(row: MetricComparison) -> list[str]:
+    return [row.scenario, metric_info(row.metric).label if row.metric in METRICS else row.metric,
+            format_figure(row.metric, row.baseline), format_figure(row.metric, row.current), format_change(row),
+            format_test(row), f"±{row.rule.threshold_pct:g}%", format_verdict(row)]
+
+
+def summary_line(comparison: Comparison) -> str:
+    regressions, broken = comparison.regressions, comparison.broken
+    if not regressions and not broken:
+        improved = sum(1 for r in comparison.rows if r.gated and r.verdict is Verdict.improvement)
+        extra = f", {improved} improvement(s)" if improved else ""
+        return f"No regressions in {len(comparison.scenarios)} scenario(s){extra}: gate passes."
+    parts = []
+    if regressions:
+        names = ", ".join(f"{r.scenario} {metric_info(r.metric).label} {format_change(r)}" for r in regressions)
+        parts.append(f"{len(regressions)} regression(s): {names}")
+    if broken:
+        parts.append(f"{len(broken)} scenario(s) failed in current: {', '.join(f.name for f in broken)}")
+    return "; ".join(parts) + ": gate fails."
+
+
+def side_lists(comparison: Comparison) -> list[str]:
+    """Scenarios on one side only, failed scenarios, and warnings, one line each."""
+    lines = []
+    if comparison.only_baseline:
+        lines.append(f"only in baseline (not compared): {', '.join(comparison.only_baseline)}")
+    if comparison.only_current:
+        lines.append(f"only in current (not compared): {', '.join(comparison.only_current)}")
+    for failed in comparison.failed:
+        lines.append(f"{failed.name} failed in {failed.side}: {failed.error}")
+    lines.extend(comparison.notes)
+    return lines
+

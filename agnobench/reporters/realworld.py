@@ -1,0 +1,112 @@
+"""Real-world rows beside the document's arithmetic, and the scaling curve.
+
+The document multiplies ("1,000 × 180 ns = 0.18 ms"); agnobench measures.
+Each row is one figure of one scenario: what agno took here, what the
+document's arithmetic (or claim) says, the ratio, and — where the batch pass
+timed the op alone — what "N × one op" would have predicted from our own
+single-op time, so measured-versus-multiplied is visible too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from agnobench.metrics import metric_info
+from agnobench.reporters.format import format_bytes, format_ns, format_value
+from agnobench.reporters.sections import Section
+from agnobench.results import ScenarioResult
+
+ARITHMETIC_SUITE = "realworld"
+# figures a document row can compare, in this order
+FIGURES = ["total_time_ns", "total_retained_bytes", "time_per_op_ns", "retained_bytes_per_op", "run_time_ns",
+           "overhead_ratio", "framework_time_ns", "framework_share_pct"]
+# shown even without a reference figure; the document lists coordination overheads as unbenchmarked
+ALWAYS = {"total_time_ns": "—", "total_retained_bytes": "—", "framework_share_pct": "—",
+          "run_time_ns": "unbenchmarked", "overhead_ratio": "unbenchmarked"}
+
+
+def _decimal_bytes(value: float) -> str:
+    """Bytes in the document's own decimal units (its '1.2 MB' is 1,200,000 B)."""
+    for unit, scale in (("MB", 1e6), ("KB", 1e3)):
+        if abs(value) >= scale:
+            return f"{value / scale:,.3g} {unit}" if abs(value) / scale < 1000 else f"{value / scale:,.0f} {unit}"
+    return f"{value:,.0f} B"
+
+
+def _figure(unit: str, value: float) -> str:
+    return _decimal_bytes(value) if unit == "B" else format_value(unit, value)
+
+
+def _multiplied(result: ScenarioResult, metric: str) -> str:
+    curve = (result.details.get("batch") or {}).get("curve") or []
+    if metric != "total_time_ns" or not curve:
+        return ""
+    last = curve[-1]
+    return f"{format_ns(last['multiplied_total_ns'])} ({last['count']:,} × {format_ns(last['single_op_ns'])})"
+
+
+def _rows(result: ScenarioResult) -> list[list[str]]:
+    refs = [r for r in result.references if r.get("values")]
+    rows = []
+    for metric in (m for m in FIGURES if m in result.metrics):
+        ours = result.metrics[metric].median
+        unit = metric_info(metric).unit
+        label = metric_info(metric).label
+        matched = [r for r in refs if metric in r["values"]]
+        for ref in matched:
+            value = ref["values"][metric]
+            rows.append([result.name, label, _figure(unit, ours), _figure(unit, value),
+                         f"×{ours / value:,.3g}" if value else "", ref.get("label", ref.get("key", "")),
+                         _multiplied(result, metric)])
+        if not matched and metric in ALWAYS:
+            rows.append([result.name, label, _figure(unit, ours), ALWAYS[metric], "", "",
+                         _multiplied(result, metric)])
+    return rows
+
+
+def document_sections(results: Sequence[ScenarioResult]) -> list[Section]:
+    rows: list[list[str]] = []
+    notes = ["here ÷ document: measured here ÷ the document's figure. 'N × one op' multiplies our own single-op "
+             "time as the document does: the gap to the measured total is what multiplying misses (GC and "
+             "allocator work that grows with the batch). Bytes here in decimal units, as the document writes them "
+             "(1 KB = 1,000 B)."]
+    for result in results:
+        if not result.ok or result.suite != ARITHMETIC_SUITE:
+            continue
+        own = _rows(result)
+        for index, row in enumerate(own):
+            rows.append(row if index == 0 else [""] + row[1:])
+        sources = dict.fromkeys(r["source"] for r in result.references if r.get("source"))
+        notes += [f"{result.name}: {source}" for source in sources if own]
+    if not rows:
+        return []
+    return [Section(title="Real-world scenarios beside the document's arithmetic",
+                    columns=["scenario", "figure", "agno here", "document", "here ÷ document", "document source",
+                             "N × one op (ours)"],
+                    rows=rows, right={2, 3, 4, 6}, notes=notes, wrap=5)]
+
+
+def scaling_section(result: ScenarioResult) -> Section | None:
+    batch: dict[str, Any] = result.details.get("batch") or {}
+    curve = batch.get("curve") or []
+    if not result.ok or len(curve) < 2:
+        return None
+    rows = [[f"{row['count']:,}", format_ns(row["total_time_ns"]), format_ns(row["time_per_item_ns"]),
+             f"{row.get('time_mad_pct', 0):.1f}%", format_bytes(row["total_retained_bytes"]),
+             format_bytes(row["retained_per_item_bytes"]), format_ns(row["multiplied_total_ns"])]
+            for row in curve]
+    verdict = batch.get("verdict") or {}
+    notes = []
+    if verdict:
+        notes.append(f"verdict: time per agent {verdict.get('time')}, retained per agent {verdict.get('retained')} "
+                     f"— {verdict.get('criterion')}.")
+    notes.append("time: untraced, GC on; retained: tracemalloc with all N alive after a full collection; "
+                 "'N × one op' = N × the op timed alone.")
+    return Section(title=f"{result.name}: cost per agent with N alive",
+                   columns=["agents alive", "total time", "time/agent", "± MAD", "total retained",
+                            "retained/agent", "N × one op"],
+                   rows=rows, right=set(range(7)), notes=notes)
+
+
+def scaling_sections(results: Sequence[ScenarioResult]) -> list[Section]:
+    return [s for s in (scaling_section(r) for r in results) if s is not None]

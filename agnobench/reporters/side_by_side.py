@@ -1,0 +1,99 @@
+"""Several results files side by side: one row per scenario and metric, one column per file.
+
+Used by ``agnobench report`` to put runs next to each other (yesterday and
+today, two machines, Python and an imported Go run). The first file is the
+reference column; every other cell carries its ratio to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from agnobench.metrics import METRICS, metric_info
+from agnobench.reporters.compare_rows import format_figure
+from agnobench.results import ResultsFile
+
+# Figures a reader compares across runs, in this order; the machine's kernel and
+# ops/s (time/op restated) would only repeat others. Unknown metrics follow.
+SHOWN_METRICS = ["time_per_op_ns", "time_per_op_rel", "retained_bytes_per_op", "allocated_bytes_per_op",
+                 "allocs_per_op", "instructions_per_op", "latency_p50_ns", "latency_p95_ns", "latency_p99_ns",
+                 "speedup", "efficiency"]
+HIDDEN_METRICS = {"ref_kernel_ns", "ops_per_sec"}
+
+
+@dataclass
+class LabelledResults:
+    label: str
+    path: str
+    results: ResultsFile
+
+    @property
+    def is_go(self) -> bool:
+        return self.results.environment.get("source") == "go test -bench"
+
+
+@dataclass
+class SideRow:
+    scenario: str
+    metric: str
+    values: list[float | None]  # one per file, None where the file lacks it
+
+    def ratio(self, index: int) -> float | None:
+        first, value = self.values[0], self.values[index]
+        if first is None or value is None or first == 0:
+            return None
+        return value / first
+
+    def cells(self) -> list[str]:
+        label = metric_info(self.metric).label if self.metric in METRICS else self.metric
+        out = [self.scenario, label]
+        for index, value in enumerate(self.values):
+            if value is None:
+                out.append("—")
+                continue
+            text = format_figure(self.metric, value)
+            ratio = self.ratio(index) if index else None
+            out.append(f"{text} (×{ratio:.3g})" if ratio is not None else text)
+        return out
+
+
+@dataclass
+class SideBySide:
+    files: list[LabelledResults]
+    rows: list[SideRow] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["scenario", "metric"] + [f.label for f in self.files]
+
+
+def labels_for(paths: Sequence[str | Path]) -> list[str]:
+    """File names without the extension; the full path where two names clash."""
+    stems = [Path(p).stem for p in paths]
+    return [stem if stems.count(stem) == 1 else str(p) for stem, p in zip(stems, paths)]
+
+
+def _metric_order(names: set[str]) -> list[str]:
+    known = [m for m in SHOWN_METRICS if m in names]
+    return known + sorted(names - set(SHOWN_METRICS) - HIDDEN_METRICS)
+
+
+def build_side_by_side(files: Sequence[LabelledResults]) -> SideBySide:
+    table = SideBySide(list(files))
+    order: list[str] = []
+    for item in files:
+        for scenario in item.results.scenarios:
+            if scenario.name not in order:
+                order.append(scenario.name)
+    for name in order:
+        scenarios = [item.results.scenario(name) for item in files]
+        names = {m for s in scenarios if s is not None and s.ok for m in s.metrics}
+        for metric in _metric_order(names):
+            values = []
+            for scenario in scenarios:
+                data = scenario.metrics.get(metric) if scenario is not None and scenario.ok else None
+                values.append(data.median if data is not None else None)
+            table.rows.append(SideRow(name, metric, values))
+    return table
