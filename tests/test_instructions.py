@@ -117,12 +117,13 @@ def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> 
     assert abs(b["median"] / a["median"] - 1) < 0.0005
     # the count follows the work: 5 more iterations of 1000 add 5/1000 of the loop's instructions
     per_iteration = (more["metrics"]["instructions_per_op"]["median"] - a["median"]) / 5
-    assert 0.95 < a["median"] / (1000 * per_iteration) < 1.1  # the call around the loop is small
+    # (the call around the loop is small; early iterations are a little cheaper: small ints are cached)
+    assert 0.9 < a["median"] / (1000 * per_iteration) < 1.1
     # and the gate sees a 0.5 % change with its default instruction threshold, and nothing in identical code
     changed = run_cli("compare", "a.json", "c.json", "--format", "json", cwd=scenario_dir.path)
     assert changed.returncode == 1, changed.stdout
     row = changed.json()["comparisons"][0]
     assert row["metric"] == "instructions_per_op" and row["verdict"] == "regression"
-    assert 0.4 < row["change_pct"] < 0.5
+    assert 0.4 < row["change_pct"] < 0.6  # 5 of 1000 iterations: about 0.5 %
     same = run_cli("compare", "a.json", "b.json", "--metric", "instructions_per_op", cwd=scenario_dir.path)
     assert same.returncode == 0, same.stdout
