@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-
 import sys
 import tempfile
 import threading

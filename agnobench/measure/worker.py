@@ -32,7 +32,7 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     # Imports wait until the guard is in: module import may already phone home.
     from agnobench.importing import add_import_paths
     from agnobench.measure.forking import run_exit_handlers
-    from agnobench.measure.operation import build_operation, check_operation
+    from agnobench.measure.operation import ScenarioError, build_operation, check_operation
     from agnobench.measure.passes import PassContext
     from agnobench.measure.registry import load_pass
     from agnobench.measure.settings import MeasureSettings
@@ -48,7 +48,7 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     check_operation(scenario, op)
     violations = netguard.violations()
     if violations:
-        raise RuntimeError("network access attempted: " + "; ".join(violations[:3]))
+        raise ScenarioError("network access attempted: " + "; ".join(violations[:3]))
 
     hold = scenario.measure.hold or settings.hold
     if settings.quick:
@@ -66,7 +66,7 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     run_exit_handlers()  # flush what the op queued in this process (agno's telemetry) while the guard watches
     details["network_events"] = netguard.violations()
     if details["network_events"]:
-        raise RuntimeError("network access attempted: " + "; ".join(details["network_events"][:3]))
+        raise ScenarioError("network access attempted: " + "; ".join(details["network_events"][:3]))
     return {"samples": samples, "details": details}
 
 
