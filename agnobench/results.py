@@ -22,6 +22,8 @@ from agnobench.stats import summarize
 SCHEMA = "agnobench/1"
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
+STATUS_SKIPPED = "skipped"  # its [requires] are not installed: no figures, not a failure
+STATUSES = (STATUS_OK, STATUS_FAILED, STATUS_SKIPPED)
 
 
 @dataclass
@@ -100,6 +102,21 @@ class ScenarioResult:
     @property
     def ok(self) -> bool:
         return self.status == STATUS_OK
+
+    @property
+    def failed(self) -> bool:
+        return self.status == STATUS_FAILED
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == STATUS_SKIPPED
+
+    @property
+    def skip_message(self) -> str:
+        """What is missing and the exact install line (details["requires"], written by the runner)."""
+        needs = self.details.get("requires") or {}
+        missing = ", ".join(needs.get("missing", [])) or "a dependency"
+        return f"needs {missing}: {needs.get('install', '')}".rstrip(": ")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,7 +202,7 @@ def _scenario_from_dict(data: Any, path: Path, index: int) -> ScenarioResult:
     name = _require(data, "name", str, path, where)
     where = f"scenarios[{name}]."
     status = _require(data, "status", str, path, where)
-    if status not in (STATUS_OK, STATUS_FAILED):
+    if status not in STATUSES:
         raise InputError(path, f"{where}status", f"unknown status {status!r}")
     metrics_raw = _require(data, "metrics", dict, path, where)
     metrics = {k: _metric_from_dict(v, path, f"{where}metrics.{k}") for k, v in metrics_raw.items()}

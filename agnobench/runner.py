@@ -20,7 +20,8 @@ from typing import Any, Callable
 from agnobench.environment import worker_environment
 from agnobench.measure.settings import MeasureSettings
 from agnobench.metrics import metric_info
-from agnobench.results import STATUS_FAILED, Metric, ScenarioResult
+from agnobench.requirements import unavailable
+from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, Metric, ScenarioResult
 from agnobench.scenario import Scenario
 from agnobench.targets import evaluate_targets, references
 
@@ -96,8 +97,21 @@ def _death_message(returncode: int, output: str) -> str:
     return message + (f"; last output: {output.splitlines()[-1]}" if output else "")
 
 
+def skipped_result(scenario: Scenario) -> ScenarioResult | None:
+    """A ``skipped`` result when the scenario's [requires] are not installed (checked without importing)."""
+    missing = unavailable(scenario.requires)
+    if missing is None:
+        return None
+    return ScenarioResult(name=scenario.name, suite=scenario.suite, description=scenario.description,
+                          status=STATUS_SKIPPED, references=references(scenario),
+                          details={"requires": missing.to_dict()}, wall_s=0.0)
+
+
 def run_scenario(scenario: Scenario, settings: MeasureSettings,
                  on_progress: ProgressCallback = lambda s, m: None) -> ScenarioResult:
+    skipped = skipped_result(scenario)
+    if skipped is not None:
+        return skipped
     started = time.monotonic()
     outcome = ScenarioResult(name=scenario.name, suite=scenario.suite, description=scenario.description,
                              references=references(scenario))

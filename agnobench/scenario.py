@@ -19,6 +19,7 @@ from typing import Any, Mapping
 from agnobench.errors import InputError
 from agnobench.measure.registry import PASSES as KNOWN_PASSES
 from agnobench.metrics import METRICS
+from agnobench.requirements import Requirements, parse_requirements
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*$")
@@ -75,12 +76,13 @@ class Scenario:
     references: tuple[Reference, ...] = ()
     thresholds: Mapping[str, float] = field(default_factory=dict)
     measure: MeasureOptions = field(default_factory=MeasureOptions)
+    requires: Requirements | None = None  # what must be installed; missing -> skipped
 
 
 _TOP_KEYS = {
     "name": str, "description": str, "suite": str, "operation": str, "setup": str,
     "check": str, "default": bool, "targets": dict, "reference": dict, "thresholds": dict,
-    "measure": dict,
+    "measure": dict, "requires": dict,
 }
 _REQUIRED = ("name", "description", "suite", "operation")
 _MEASURE_KEYS = {"hold": int, "timeout_s": (int, float), "memory_limit_mb": int, "passes": list, "params": dict}
@@ -211,6 +213,7 @@ def parse_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
         references=_parse_references(path, data.get("reference", {})),
         thresholds=thresholds,
         measure=_parse_measure(path, data.get("measure", {})),
+        requires=parse_requirements(path, data["requires"]) if "requires" in data else None,
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from agnobench.catalog import select
@@ -24,7 +25,7 @@ from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
 from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult, save_results
-from agnobench.runner import run_scenario
+from agnobench.runner import run_scenario, skipped_result
 
 RESULTS_DIR = Path("results")
 
@@ -34,6 +35,8 @@ def default_results_path() -> Path:
 
 
 def _summary_line(result: ScenarioResult) -> str:
+    if result.skipped:
+        return f"[yellow]– {result.name}[/yellow]  skipped: {escape(result.skip_message)}"
     if not result.ok:
         return f"[red]✗ {result.name}[/red]  failed: {result.error}  [dim]({result.wall_s:.1f} s)[/dim]"
     time = result.metrics.get("time_per_op_ns")
@@ -84,7 +87,10 @@ def run(
             label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
             progress.update(task, description=label)
             report = lambda message, label=label: progress.update(task, description=f"{label} {message}")  # noqa: E731
-            if instructions_only:
+            skipped = skipped_result(scenario)
+            if skipped is not None:
+                result = skipped
+            elif instructions_only:
                 result = count_instructions_only(scenario, quick, report)
             else:
                 result = run_scenario(scenario, settings, lambda _s, message: report(message))
@@ -110,7 +116,7 @@ def run(
         render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
 
-    failed = [r.name for r in results_file.scenarios if not r.ok]
+    failed = [r.name for r in results_file.scenarios if r.failed]  # skipped: not a failure
     missed = [r.name for r in results_file.scenarios if any(not t.met for t in r.targets)]
     bad_input = [r for r in results_file.scenarios if r.details.get("bad_input")]
     if bad_input:

@@ -6,7 +6,7 @@ the table, the markdown in a pull request and the JSON never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -95,6 +95,7 @@ class Comparison:
     scenarios: list[ScenarioComparison] = field(default_factory=list)
     only_baseline: list[str] = field(default_factory=list)
     only_current: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # skipped on either side: not compared, never a regression
     failed: list[FailedScenario] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -120,7 +121,7 @@ class Comparison:
             "policy": {"threshold_pct": self.policy.default_pct, "metric_thresholds": dict(self.policy.per_metric),
                        "time_mode": self.policy.time_mode.value, "alpha": self.policy.alpha},
             "comparisons": [m.to_dict() for m in self.rows],
-            "only_in_baseline": self.only_baseline, "only_in_current": self.only_current,
+            "only_in_baseline": self.only_baseline, "only_in_current": self.only_current, "skipped": self.skipped,
             "failed": [{"scenario": f.name, "side": f.side, "error": f.error, "fails": f.fails} for f in self.failed],
             "notes": self.notes,
             "regressions": len(self.regressions), "exit_code": self.exit_code,
@@ -189,6 +190,10 @@ def compare_results(baseline: ResultsFile, current: ResultsFile, policy: Thresho
     only_metrics = list(only_metrics)
     comparison = Comparison(str(baseline_path), str(current_path), policy,
                             notes=_environment_notes(baseline, current))
+    comparison.skipped = list(dict.fromkeys(s.name for s in [*current.scenarios, *baseline.scenarios] if s.skipped))
+    skipped = set(comparison.skipped)  # a framework not installed on one side: neither lost nor regressed
+    baseline = replace(baseline, scenarios=[s for s in baseline.scenarios if s.name not in skipped])
+    current = replace(current, scenarios=[s for s in current.scenarios if s.name not in skipped])
     base_names = {s.name for s in baseline.scenarios}
     cur_names = {s.name for s in current.scenarios}
     comparison.only_baseline = [s.name for s in baseline.scenarios if s.name not in cur_names]

@@ -60,6 +60,8 @@ def _retarget(targets: Sequence[TargetResult], metrics: dict[str, Metric]) -> li
 def merge_scenario(runs: Sequence[ScenarioResult]) -> ScenarioResult:
     ok = [r for r in runs if r.ok]
     first = ok[0] if ok else runs[0]
+    if not ok and all(r.skipped for r in runs):
+        return first  # skipped in every run: still skipped, with its install line
     if not ok:
         return ScenarioResult(first.name, first.suite, STATUS_FAILED, first.error, first.description,
                               references=first.references, details={**first.details, "merged_runs": len(runs)})

@@ -83,7 +83,7 @@ def to_pyperf_suite(results: ResultsFile) -> tuple[pyperf.BenchmarkSuite | None,
     benchmarks: list[pyperf.Benchmark] = []
     for scenario in results.scenarios:
         if not scenario.ok:
-            skipped.append(f"{scenario.name}: failed, nothing to export")
+            skipped.append(f"{scenario.name}: {scenario.status}, nothing to export")
             continue
         benchmarks.extend(scenario_benchmarks(results, scenario, skipped))
     if not benchmarks:

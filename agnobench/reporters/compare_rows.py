@@ -88,6 +88,8 @@ def side_lists(comparison: Comparison) -> list[str]:
         lines.append(f"only in baseline (not compared): {', '.join(comparison.only_baseline)}")
     if comparison.only_current:
         lines.append(f"only in current (not compared): {', '.join(comparison.only_current)}")
+    if comparison.skipped:
+        lines.append(f"skipped (not installed on one side, not compared): {', '.join(comparison.skipped)}")
     for failed in comparison.failed:
         lines.append(f"{failed.name} failed in {failed.side}: {failed.error}")
     lines.extend(comparison.notes)

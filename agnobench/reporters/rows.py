@@ -72,9 +72,9 @@ def build_rows(results: Sequence[ScenarioResult]) -> list[Row]:
     rows = []
     for result in results:
         if not result.ok:
-            cells = [result.name, "FAILED"] + [""] * (len(MAIN_COLUMNS) - 2)
-            cells[MAIN_COLUMNS.index("targets")] = result.error or "failed"
-            rows.append(Row(cells, failed=True))
+            cells = [result.name, "skipped" if result.skipped else "FAILED"] + [""] * (len(MAIN_COLUMNS) - 2)
+            cells[MAIN_COLUMNS.index("targets")] = result.skip_message if result.skipped else (result.error or "failed")
+            rows.append(Row(cells, failed=result.failed))
             continue
         ratio = time_ratio(result, floor) if floor is not None and result is not floor else None
         rows.append(Row(

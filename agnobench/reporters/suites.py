@@ -111,9 +111,10 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
     failed: set[int] = set()
     for result in members:
         if not result.ok:
-            row = [result.name, "FAILED"] + [""] * (len(headers) - 2)
-            row[targets_at] = result.error or "failed"
-            failed.add(len(rows))
+            row = [result.name, "skipped" if result.skipped else "FAILED"] + [""] * (len(headers) - 2)
+            row[targets_at] = result.skip_message if result.skipped else (result.error or "failed")
+            if result.failed:
+                failed.add(len(rows))
             rows.append(row)
             continue
         row = [result.name] + [c.cell(result) for c in columns] + [_target_cell(result.targets)]
@@ -123,6 +124,8 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
         rows.append(row)
     shown = {c.metric for c in columns} | {n for r in measured for n in r.metrics}
     notes = [note for metric, note in NOTES.items() if metric in shown]
+    if any(r.skipped for r in members):
+        notes.append("skipped: what the scenario needs is not installed; the install line says how (not a failure).")
     if any(r.targets for r in measured):
         notes.append("targets: ✓ met / ✗ missed, with measured ÷ bound.")
     if with_floor:
