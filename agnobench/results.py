@@ -1,9 +1,14 @@
-"""The results file: schema ``agnobench/1``, validated on load, written atomically.
+"""The results file: schema ``agnobench/2``, validated on load, written atomically.
 
 CI and other tools read these files, so their shape is a contract (see the
 README). Loading checks the schema tag and every required key and raises an
 :class:`~agnobench.errors.InputError` naming the file and the field, so a
 truncated or foreign file never turns into a traceback or a silent pass.
+
+``agnobench/2`` adds ``passes``: each pass's metrics and typed details under
+its own name (see :mod:`agnobench.pass_records`), beside the flat scenario
+``metrics`` CI reads. ``agnobench/1`` files still load: their passes are
+rebuilt from the flat details.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agnobench.errors import InputError
+from agnobench.pass_records import decode_details, encode_details, legacy_details
 from agnobench.stats import summarize
 
-SCHEMA = "agnobench/1"
+SCHEMA = "agnobench/2"
+READABLE_SCHEMAS = ("agnobench/1", SCHEMA)
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 STATUS_SKIPPED = "skipped"  # its [requires] are not installed: no figures, not a failure
@@ -87,6 +94,19 @@ class TargetResult:
 
 
 @dataclass
+class PassRecord:
+    """One pass's output in one scenario: its own metrics and its typed result (details)."""
+
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    details: Any = None  # an instance of the plugin's result model; a dict for a pass not registered here
+    wall_s: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metrics": {k: m.to_dict() for k, m in self.metrics.items()},
+                "details": encode_details(self.details), "wall_s": self.wall_s}
+
+
+@dataclass
 class ScenarioResult:
     name: str
     suite: str
@@ -96,8 +116,9 @@ class ScenarioResult:
     metrics: dict[str, Metric] = field(default_factory=dict)
     targets: list[TargetResult] = field(default_factory=list)
     references: list[dict[str, Any]] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # about the scenario, not one pass (bad_input, ...)
     wall_s: float | None = None
+    passes: dict[str, PassRecord] = field(default_factory=dict)  # pass name -> its own output
 
     @property
     def ok(self) -> bool:
@@ -118,6 +139,15 @@ class ScenarioResult:
         missing = ", ".join(needs.get("missing", [])) or "a dependency"
         return f"needs {missing}: {needs.get('install', '')}".rstrip(": ")
 
+    def result_of(self, pass_name: str) -> Any:
+        """The typed result (``PassPlugin.result``) of one pass, or None when it did not run."""
+        record = self.passes.get(pass_name)
+        if record is None:
+            return None
+        if isinstance(record.details, dict):  # built by hand (tests, tools): typed on first use
+            record.details = decode_details(pass_name, record.details)
+        return record.details
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -130,6 +160,7 @@ class ScenarioResult:
             "references": self.references,
             "details": self.details,
             "wall_s": self.wall_s,
+            "passes": {name: record.to_dict() for name, record in self.passes.items()},
         }
 
 
@@ -195,7 +226,7 @@ def _metric_from_dict(data: Any, path: Path, where: str) -> Metric:
     return Metric(median=float(median), samples=[float(x) for x in samples], unit=str(data.get("unit", "")), **optional)
 
 
-def _scenario_from_dict(data: Any, path: Path, index: int) -> ScenarioResult:
+def _scenario_from_dict(data: Any, path: Path, index: int, schema: str = SCHEMA) -> ScenarioResult:
     where = f"scenarios[{index}]."
     if not isinstance(data, dict):
         raise InputError(path, where[:-1], "must be an object")
@@ -212,12 +243,35 @@ def _scenario_from_dict(data: Any, path: Path, index: int) -> ScenarioResult:
             raise InputError(path, f"{where}targets", "each target needs metric and value")
         targets.append(TargetResult(metric=t["metric"], value=float(t["value"]), met=bool(t.get("met")),
                                     min=t.get("min"), max=t.get("max")))
+    details = dict(data.get("details", {}) or {})
+    if schema == SCHEMA:
+        raw_passes = data.get("passes", {}) or {}
+        if not isinstance(raw_passes, dict):
+            raise InputError(path, f"{where}passes", "must be an object")
+        passes = _passes_from_dict(raw_passes, path, f"{where}passes.")
+    else:
+        passes = {name: PassRecord(details=typed) for name, typed in legacy_details(details).items()}
     return ScenarioResult(
         name=name, suite=str(data.get("suite", "")), status=status, error=data.get("error"),
         description=str(data.get("description", "")), metrics=metrics, targets=targets,
-        references=list(data.get("references", []) or []), details=dict(data.get("details", {}) or {}),
-        wall_s=data.get("wall_s"),
+        references=list(data.get("references", []) or []), details=details,
+        wall_s=data.get("wall_s"), passes=passes,
     )
+
+
+def _passes_from_dict(data: dict[str, Any], path: Path, where: str) -> dict[str, PassRecord]:
+    passes = {}
+    for name, raw in data.items():
+        if not isinstance(raw, dict):
+            raise InputError(path, f"{where}{name}", "must be an object")
+        metrics_raw = _require(raw, "metrics", dict, path, f"{where}{name}.")
+        metrics = {k: _metric_from_dict(v, path, f"{where}{name}.metrics.{k}") for k, v in metrics_raw.items()}
+        try:
+            details = decode_details(name, raw.get("details"))
+        except (TypeError, ValueError) as exc:
+            raise InputError(path, f"{where}{name}.details", f"does not fit the pass's result: {exc}") from None
+        passes[name] = PassRecord(metrics=metrics, details=details, wall_s=raw.get("wall_s"))
+    return passes
 
 
 def results_from_dict(data: Any, path: str | Path) -> ResultsFile:
@@ -225,12 +279,12 @@ def results_from_dict(data: Any, path: str | Path) -> ResultsFile:
     if not isinstance(data, dict):
         raise InputError(path, None, "not an agnobench results file (top level is not an object)")
     schema = data.get("schema")
-    if schema != SCHEMA:
+    if schema not in READABLE_SCHEMAS:
         raise InputError(path, "schema", f"expected {SCHEMA!r}, found {schema!r}: not an agnobench results file")
     environment = _require(data, "environment", dict, path, "")
     created = _require(data, "created", str, path, "")
     scenarios_raw = _require(data, "scenarios", list, path, "")
-    scenarios = [_scenario_from_dict(s, path, i) for i, s in enumerate(scenarios_raw)]
+    scenarios = [_scenario_from_dict(s, path, i, schema) for i, s in enumerate(scenarios_raw)]
     return ResultsFile(environment=environment, scenarios=scenarios, created=created,
                        settings=dict(data.get("settings", {}) or {}))
 

@@ -19,24 +19,14 @@ from typing import Any, Callable
 
 from agnobench.environment import worker_environment
 from agnobench.measure.settings import MeasureSettings
-from agnobench.metrics import metric_info
+from agnobench.measure.pipeline import assemble
 from agnobench.requirements import unavailable
-from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, Metric, ScenarioResult
+from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, ScenarioResult
 from agnobench.scenario import Scenario
 from agnobench.targets import evaluate_targets, references
 
 ProgressCallback = Callable[[Scenario, str], None]
 _LOG_TAIL = 1500
-
-
-def _metrics_from_samples(samples: dict[str, list[float]]) -> dict[str, Metric]:
-    metrics = {name: Metric.from_samples(values, metric_info(name).unit)
-               for name, values in samples.items() if values}
-    timing = metrics.get("time_per_op_ns")
-    if timing is not None and timing.median > 0:
-        ops = metrics["ops_per_sec"] = Metric.single(1e9 / timing.median, "1/s")
-        ops.samples = [1e9 / v for v in timing.samples if v > 0]
-    return metrics
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -133,8 +123,7 @@ def run_scenario(scenario: Scenario, settings: MeasureSettings,
         returncode = proc.wait()
         tail = _log_tail(log)
         if error_event is None and result is not None:
-            outcome.metrics = _metrics_from_samples(result["samples"])
-            outcome.details = result["details"]
+            outcome.metrics, outcome.passes, outcome.details = assemble(result)
             outcome.targets = evaluate_targets(scenario, outcome.metrics)
         else:
             outcome.status = STATUS_FAILED

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agnobench.errors import InputError
-from agnobench.measure.registry import PASSES as KNOWN_PASSES
-from agnobench.metrics import METRICS
+from agnobench.measure.params_schema import parse_pass_params
+from agnobench.measure.registry import known_passes
+from agnobench.metrics import all_metrics
 from agnobench.requirements import Requirements, parse_requirements
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -59,7 +60,8 @@ class MeasureOptions:
     timeout_s: float = 600.0
     memory_limit_mb: int = 8192
     passes: tuple[str, ...] = ("timing", "memory")
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)  # the table as written
+    pass_params: Mapping[str, Any] = field(default_factory=dict)  # pass name -> its typed params, validated
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,12 @@ def _number(path: Path, key: str, value: Any) -> float:
 
 
 def _metric_name(path: Path, key: str, name: str) -> None:
-    if name not in METRICS:
-        hint = difflib.get_close_matches(name, list(METRICS), n=1)
-        suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (known: {', '.join(METRICS)})"
+    """A known metric, or ``pass.metric``: a metric a later pass of the scenario measured too."""
+    known = all_metrics()
+    owner, dot, base = name.partition(".")
+    if name not in known and not (dot and owner in known_passes() and base in known):
+        hint = difflib.get_close_matches(name, list(known), n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (known: {', '.join(known)})"
         raise InputError(path, key, f"unknown metric{suggestion}")
 
 
@@ -166,8 +171,8 @@ def _parse_measure(path: Path, table: dict[str, Any]) -> MeasureOptions:
         _check_type(path, f"measure.{key}", value, _MEASURE_KEYS[key])
     passes = tuple(table.get("passes", MeasureOptions.passes))
     for name in passes:
-        if name not in KNOWN_PASSES:
-            raise _unknown_key(path, "measure.passes.", str(name), KNOWN_PASSES)
+        if name not in known_passes():
+            raise _unknown_key(path, "measure.passes.", str(name), known_passes())
     for key in ("hold", "timeout_s", "memory_limit_mb"):
         if key in table and table[key] <= 0:
             raise InputError(path, f"measure.{key}", "must be positive")
@@ -177,6 +182,7 @@ def _parse_measure(path: Path, table: dict[str, Any]) -> MeasureOptions:
         memory_limit_mb=table.get("memory_limit_mb", MeasureOptions.memory_limit_mb),
         passes=passes,
         params=dict(table.get("params", {})),
+        pass_params=parse_pass_params(passes, table.get("params", {}), path),
     )
 
 

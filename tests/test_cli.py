@@ -30,7 +30,7 @@ def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: S
     assert "Side by side" in result.stdout  # python-floor carries reference figures
 
     data = json.loads(out.read_text())
-    assert data["schema"] == "agnobench/1"
+    assert data["schema"] == "agnobench/2"
     datetime.fromisoformat(data["created"])
     assert {"python", "agno", "platform", "cpu_count"} <= set(data["environment"])
     assert data["environment"]["agno"]

@@ -12,6 +12,7 @@ from agnobench.adapters.agno.concurrency import create_per_call, run_agent_per_t
 from agnobench.measure.concurrency import (CELLS, CrossTalkError, Plan, headline_cell, run_matrix,
                                            summarize_matrix)
 from agnobench.measure.operation import ScenarioError
+from agnobench.passes.concurrency import ConcurrencyParams
 from conftest import TESTS_DIR, ScenarioDir, run_cli
 import concurrency_ops
 
@@ -71,11 +72,11 @@ def test_verdicts_follow_the_stated_criterion() -> None:
 def test_headline_cell_is_fixed_by_the_scenario_and_validated() -> None:
     workloads = {"a": concurrency_ops.echo(), "b": concurrency_ops.echo()}
     modes = ["threads", "processes", "asyncio"]
-    assert headline_cell({}, [1, 2, 4, 8], modes, workloads, cpus=2) == ("a", "processes", 2)
-    assert headline_cell({"headline_mode": "asyncio", "headline_variant": "b", "headline_workers": 8},
+    assert headline_cell(ConcurrencyParams(), [1, 2, 4, 8], modes, workloads, cpus=2) == ("a", "processes", 2)
+    assert headline_cell(ConcurrencyParams(headline_mode="asyncio", headline_variant="b", headline_workers=8),
                          [1, 2, 4, 8], modes, workloads, cpus=2) == ("b", "asyncio", 8)
     with pytest.raises(ScenarioError):
-        headline_cell({"headline_workers": 3}, [1, 2, 4, 8], modes, workloads, cpus=2)
+        headline_cell(ConcurrencyParams(headline_workers=3), [1, 2, 4, 8], modes, workloads, cpus=2)
 
 
 MATRIX = """
@@ -108,7 +109,7 @@ def test_cli_cross_talk_fails_that_scenario_and_keeps_the_others(scenario_dir: S
     assert "not_a_workload" in scenarios["not-workload"]["error"] or "Workload" in scenarios["not-workload"]["error"]
     echo = scenarios["echo"]
     assert echo["status"] == "ok", echo["error"]
-    matrix = echo["details"]["concurrency"]
+    matrix = echo["passes"]["concurrency"]["details"]
     assert {(r["mode"], r["workers"]) for r in matrix["rows"]} == {(m, w) for m in ("threads", "processes", "asyncio")
                                                                   for w in (1, 2)}
     ops = matrix["variants"]["v"]["ops_per_worker"]  # --quick scales the scenario's 10 down

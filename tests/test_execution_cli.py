@@ -55,7 +55,7 @@ def test_execution_scenarios_report_latency_and_allocations(run: dict) -> None:
 
 def test_concurrency_real_world_and_patterns_land_in_results_and_tables(run: dict) -> None:
     scenarios = run["scenarios"]
-    matrix = scenarios["parallel-run"]["details"]["concurrency"]
+    matrix = scenarios["parallel-run"]["passes"]["concurrency"]["details"]
     assert {r["variant"] for r in matrix["rows"]} == {"agent-per-worker", "shared-agent", "control"}
     assert {r["mode"] for r in matrix["rows"]} == {"threads", "processes", "asyncio"}
     assert {r["workers"] for r in matrix["rows"]} == {1, 2, 4, 8}
@@ -64,7 +64,7 @@ def test_concurrency_real_world_and_patterns_land_in_results_and_tables(run: dic
     assert batch["total_retained_bytes"]["median"] == pytest.approx(1000 * batch["retained_bytes_per_op"]["median"])
     team = scenarios["team-overhead"]["metrics"]
     assert team["overhead_ratio"]["median"] > 0 and "baseline_time_ns" in team
-    cache = scenarios["response-cache"]["details"]["variants"]
+    cache = scenarios["response-cache"]["passes"]["variants"]["details"]
     assert [r["name"] for r in cache["rows"]] == ["no-cache", "cache-miss", "cache-hit"]
     llm = scenarios["llm-latency-100ms"]["metrics"]
     assert llm["model_time_ns"]["median"] >= 100_000_000  # the simulated wait, as measured around the sleep

@@ -13,7 +13,7 @@ import pyperf
 import pytest
 
 from agnobench.interop.gobench import parse_go_bench
-from agnobench.results import Metric, ResultsFile, ScenarioResult, save_results
+from agnobench.results import Metric, PassRecord, ResultsFile, ScenarioResult, save_results
 from gate_files import ENVIRONMENT, invoke, noisy
 
 
@@ -27,7 +27,7 @@ def results_file(path: Path, scale: float = 1.0) -> Path:
                  "allocated_bytes_per_op": Metric.from_samples([7466.0, 7466.0, 7466.0], "B"),
                  "allocs_per_op": Metric.from_samples([27.0, 27.0, 27.0], "count"),
                  "instructions_per_op": Metric.from_samples([109345.5] * 5, "count")},
-        details={"loops": 1024, "values_per_process": 4})
+        passes={"timing": PassRecord(details={"loops": 1024, "values_per_process": 4})})
     zero = ScenarioResult(name="zero-allocs", suite="creation",
                           metrics={"time_per_op_ns": Metric.from_samples([100.0, 101.0], "ns"),
                                    "allocs_per_op": Metric.from_samples([0.0, 0.0], "count")})

@@ -153,7 +153,7 @@ def test_import_go_cli_writes_a_results_file(tmp_path: Path) -> None:
     result = invoke("import-go", str(REFERENCE), "-o", str(out), "--format", "md")
     assert result.returncode == 0, result.stderr
     assert "BenchmarkAgentCreation" in result.stdout
-    loaded = load_results(out)  # a valid agnobench/1 file
+    loaded = load_results(out)  # a valid agnobench/2 file
     assert len(loaded.scenarios) == 8
-    assert json.loads(out.read_text())["schema"] == "agnobench/1"
+    assert json.loads(out.read_text())["schema"] == "agnobench/2"
     assert invoke("compare", str(out), str(out)).returncode == 0

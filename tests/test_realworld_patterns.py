@@ -13,16 +13,10 @@ from agnobench.adapters.agno import patterns, realworld
 from agnobench.adapters.agno.caching_model import CachingModel
 from agnobench.adapters.agno.execution import PROMPT, RunCheckError, expect_run
 from agnobench.adapters.agno.mock_model import MockModel
-from agnobench.measure.batch import batch_pass, interleaved_schedule
-from agnobench.measure.latency import latency_pass
-from agnobench.measure.passes import PassContext
+from agnobench.measure.batch import interleaved_schedule
+from agnobench.measure.pipeline import run_pass
 from agnobench.measure.settings import QUICK
-from agnobench.measure.variants import variants_pass
 import calib_ops
-
-
-def _ctx(op: Any = calib_ops.noop, **params: Any) -> PassContext:
-    return PassContext(name="t", op=op, settings=QUICK, params=params, hold=10)
 
 
 def test_team_of_100_is_built_and_every_member_answers_its_own_task() -> None:
@@ -78,14 +72,15 @@ def test_bounded_and_unbounded_batches_serve_every_request() -> None:
 # ---- the passes, on ops with known answers ---------------------------------
 
 def test_batch_pass_retains_exactly_what_the_op_returns() -> None:
-    out = batch_pass(_ctx(calib_ops.bytearray_1000, batch_counts=[1, 10, 100], batch_rounds=1, batch_min_items=500))
+    out = run_pass("batch", calib_ops.bytearray_1000, QUICK, batch_counts=[1, 10, 100], batch_rounds=1,
+                   batch_min_items=500)
     size = sys.getsizeof(bytearray(1000))
-    curve = out.details["batch"]["curve"]
+    curve = out.details["curve"]
     assert [row["count"] for row in curve] == [1, 10, 100]
     assert [row["retained_per_item_bytes"] for row in curve] == [size, size, size]
     assert out.samples["total_retained_bytes"] == [100 * size]
     assert out.samples["retained_growth"] == [1.0]
-    assert out.details["batch"]["verdict"]["retained"] == "flat"
+    assert out.details["verdict"]["retained"] == "flat"
     # --quick times a fifth of batch_min_items: 100 batches of 1, 10 of 10, 1 of 100
     assert [row["batches_timed"] for row in curve] == [100, 10, 1]
 
@@ -97,11 +92,12 @@ def test_variants_pass_pairs_rounds_and_attributes_gc_to_its_variant(tmp_path: A
                       "def collects():\n    return gc.collect\n")
     sys.path.insert(0, str(tmp_path))
     try:
-        out = variants_pass(_ctx(variants={"quiet": "variant_ops:quiet", "collects": "variant_ops:collects"},
-                                 subject="collects", baseline="quiet", variant_calls=9, variant_rounds=2))
+        out = run_pass("variants", calib_ops.noop, QUICK,
+                       variants={"quiet": "variant_ops:quiet", "collects": "variant_ops:collects"},
+                       subject="collects", baseline="quiet", variant_calls=9, variant_rounds=2)
     finally:
         sys.path.remove(str(tmp_path))
-    rows = {r["name"]: r for r in out.details["variants"]["rows"]}
+    rows = {r["name"]: r for r in out.details["rows"]}
     assert rows["collects"]["gc_per_1k_calls"][2] == pytest.approx(1000)  # every call a full collection
     assert rows["quiet"]["gc_per_1k_calls"] == [0, 0, 0]
     assert rows["collects"]["calls"] == rows["quiet"]["calls"] == 2 * 3  # quick mode: calls // 3 per round
@@ -120,12 +116,12 @@ def test_latency_pass_splits_model_wait_from_framework_time() -> None:
         time.sleep(0.001)
         return Timed(time.perf_counter_ns() - start)
 
-    out = latency_pass(_ctx(op, latency_calls=9, latency_warmups=0))
+    out = run_pass("latency", op, QUICK, latency_calls=9, latency_warmups=0)
     assert len(out.samples["latency_p50_ns"]) == 1  # quick: one process
     assert out.samples["model_time_ns"][0] >= 1_000_000
     assert 0 <= out.samples["framework_share_pct"][0] < 100
-    assert out.details["latency_pooled_ns"]["calls"] == 3
-    plain = latency_pass(_ctx(calib_ops.noop, latency_calls=30))
+    assert out.details.latency_pooled_ns["calls"] == 3
+    plain = run_pass("latency", calib_ops.noop, QUICK, latency_calls=30)
     assert "framework_time_ns" not in plain.samples
     p50, p95, p99 = (plain.samples[k][0] for k in ("latency_p50_ns", "latency_p95_ns", "latency_p99_ns"))
     assert p50 <= p95 <= p99

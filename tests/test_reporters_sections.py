@@ -7,7 +7,7 @@ from rich.console import Console
 from agnobench.reporters.markdown import render_markdown
 from agnobench.reporters.sections import build_sections
 from agnobench.reporters.table import render_table
-from agnobench.results import STATUS_FAILED, Metric, ScenarioResult
+from agnobench.results import STATUS_FAILED, Metric, PassRecord, ScenarioResult
 
 
 def _result(name: str, suite: str, metrics: dict[str, float], **kwargs: object) -> ScenarioResult:
@@ -39,17 +39,17 @@ def _results() -> list[ScenarioResult]:
         _result("agent-run-simple", "execution", RUN),
         _result("agent-run-broken", "execution", {}, status=STATUS_FAILED, error="RunCheckError: [wrong] answer"),
         _result("parallel-run", "concurrency", {"time_per_op_ns": 5e5, "speedup": 1.9, "efficiency": 0.95},
-                details={"concurrency": MATRIX}),
+                passes={"concurrency": PassRecord(details=MATRIX)}),
         _result("batch-create-1000", "realworld", {"total_time_ns": 1.8e7, "total_retained_bytes": 3.6e6,
                                                     "time_per_op_ns": 18_000, "retained_bytes_per_op": 3600},
                 references=[{"key": "go-doc", "label": "Go doc", "source": "1,000 × 180 ns",
                              "values": {"total_time_ns": 180_000, "total_retained_bytes": 1_200_000}}],
-                details={"batch": {"curve": [{"count": 1000, "multiplied_total_ns": 1.5e7, "single_op_ns": 15_000}]}}),
+                passes={"batch": PassRecord(details={"curve": [{"count": 1000, "multiplied_total_ns": 1.5e7, "single_op_ns": 15_000}]})}),
         _result("team-overhead", "realworld", {"time_per_op_ns": 3e6, "baseline_time_ns": 2e5, "overhead_ratio": 15},
-                details={"variants": {"subject": "team", "baseline": "single", "rows": [
+                passes={"variants": PassRecord(details={"subject": "team", "baseline": "single", "rows": [
                     {"name": "single", "time_per_op_ns": 2e5, "p95_ns": 3e5, "calls": 10, "gc_per_1k_calls": [0, 0, 0]},
                     {"name": "team", "time_per_op_ns": 3e6, "p95_ns": 4e6, "calls": 10, "gc_per_1k_calls": [100, 0, 0],
-                     "vs_baseline": 15.0}]}}),
+                     "vs_baseline": 15.0}]})}),
     ]
 
 

@@ -29,19 +29,15 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from agnobench.errors import InputError
-from agnobench.metrics import METRICS, metric_info
+from agnobench.metrics import is_known, metric_info, metrics_with
 from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult
 
-# Go unit -> (agnobench metric, factor to agnobench's unit)
+GO_STANDARD_UNITS = ("ns/op", "B/op", "allocs/op")  # Go prints these first, in this order
+# Go unit -> (agnobench metric, factor to agnobench's unit): each metric's `go_unit` (agnobench's own ones,
+# such as retained-B/op, written by export_go_text so a round trip keeps them), and benchstat's sec/op.
 KNOWN_UNITS: dict[str, tuple[str, float]] = {
-    "ns/op": ("time_per_op_ns", 1.0),
+    **{m.go_unit: (m.name, m.go_factor) for m in metrics_with(lambda m: bool(m.go_unit))},
     "sec/op": ("time_per_op_ns", 1e9),  # benchstat's normalised unit
-    "B/op": ("allocated_bytes_per_op", 1.0),
-    "allocs/op": ("allocs_per_op", 1.0),
-    # written by export_go_text for agnobench's own metrics, so a round trip keeps them
-    "retained-B/op": ("retained_bytes_per_op", 1.0),
-    "instructions/op": ("instructions_per_op", 1.0),
-    "kernel-ratio/op": ("time_per_op_rel", 1.0),
 }
 METRIC_UNITS: dict[str, str] = {metric: unit for unit, (metric, factor) in KNOWN_UNITS.items() if factor == 1.0}
 
@@ -166,7 +162,7 @@ def _metrics(runs: Sequence[GoRun]) -> tuple[dict[str, Metric], list[str]]:
             units[metric] = unit
     metrics: dict[str, Metric] = {}
     for metric, values in samples.items():
-        unit = metric_info(metric).unit if metric in METRICS else units[metric]  # a custom metric keeps Go's unit
+        unit = metric_info(metric).unit if is_known(metric) else units[metric]  # a custom metric keeps Go's unit
         metrics[metric] = Metric.from_samples(values, unit)
     notes = []
     time = metrics.get("time_per_op_ns")
@@ -252,10 +248,11 @@ def go_bench_name(result: ScenarioResult, cpu_count: int | None) -> str:
 
 _GOARCH = {"x86_64": "amd64", "aarch64": "arm64", "i686": "386", "armv7l": "arm"}
 
-# agnobench metric -> Go unit, in the order of the columns (ns/op first, as Go prints it)
-_EXPORT_COLUMNS = [("time_per_op_ns", "ns/op"), ("allocated_bytes_per_op", "B/op"), ("allocs_per_op", "allocs/op"),
-                   ("retained_bytes_per_op", "retained-B/op"), ("instructions_per_op", "instructions/op"),
-                   ("time_per_op_rel", "kernel-ratio/op")]
+def _export_columns(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(metric, Go unit) of the exported metrics among ``names``: Go's own units first, as Go prints them."""
+    exported = metrics_with(lambda m: bool(m.go_unit) and m.go_factor == 1.0, names)
+    rank = {unit: i for i, unit in enumerate(GO_STANDARD_UNITS)}
+    return [(m.name, m.go_unit) for m in sorted(exported, key=lambda m: rank.get(m.go_unit, len(rank)))]
 
 
 def export_go_text(results: ResultsFile) -> Iterator[str]:
@@ -273,11 +270,12 @@ def export_go_text(results: ResultsFile) -> Iterator[str]:
     for result in results.scenarios:
         if not result.ok:
             continue
-        columns = [(metric, unit) for metric, unit in _EXPORT_COLUMNS if metric in result.metrics]
+        columns = _export_columns(result.metrics)
         if not columns:
             continue
         name = go_bench_name(result, cpu_count)
-        loops = result.details.get("loops")
+        timing = result.result_of("timing")
+        loops = timing.loops if timing is not None else None
         iterations = result.details.get("iterations")
         count = max(len(result.metrics[m].samples) or 1 for m, _ in columns)
         for index in range(count):

@@ -2,7 +2,7 @@
 
 pyperf's model is a suite of benchmarks, each made of runs (one per worker
 process) of values. agnobench keeps the values of each timing process
-together (``values_per_process`` in the scenario's details), so each
+together (``values_per_process`` in the timing pass's result), so each
 process becomes one pyperf run, as it would have been under pyperf itself.
 Time goes out in seconds; memory and instruction figures become benchmarks
 of their own (``NAME:retained_bytes_per_op``) in pyperf's ``byte`` and
@@ -20,16 +20,11 @@ from typing import Any, Sequence
 
 import pyperf
 
+from agnobench.metrics import metrics_with
 from agnobench.results import ResultsFile, ScenarioResult
 
-# agnobench metric -> (benchmark name suffix, pyperf unit, factor)
-_METRICS: list[tuple[str, str, str, float]] = [
-    ("time_per_op_ns", "", "second", 1e-9),
-    ("retained_bytes_per_op", ":retained_bytes_per_op", "byte", 1.0),
-    ("allocated_bytes_per_op", ":allocated_bytes_per_op", "byte", 1.0),
-    ("allocs_per_op", ":allocs_per_op", "integer", 1.0),
-    ("instructions_per_op", ":instructions_per_op", "integer", 1.0),
-]
+# The benchmark named after the scenario holds its time; every other exported metric is NAME:metric.
+HEADLINE_METRIC = "time_per_op_ns"
 
 # Environment keys pyperf knows and shows in `pyperf metadata`
 _ENV_METADATA = {"python": "python_version", "cpu_model": "cpu_model_name", "cpu_count": "cpu_count",
@@ -58,17 +53,18 @@ def _metadata(results: ResultsFile, name: str, unit: str, loops: Any) -> dict[st
 def scenario_benchmarks(results: ResultsFile, scenario: ScenarioResult,
                         skipped: list[str]) -> list[pyperf.Benchmark]:
     benchmarks = []
-    per_process = scenario.details.get("values_per_process")
-    for metric, suffix, unit, factor in _METRICS:
-        data = scenario.metrics.get(metric)
-        if data is None:
-            continue
+    timing = scenario.result_of("timing")
+    per_process = timing.values_per_process if timing is not None else None
+    for info in metrics_with(lambda m: bool(m.pyperf_unit), scenario.metrics):
+        metric, unit, factor = info.name, info.pyperf_unit, info.pyperf_factor
+        suffix = "" if metric == HEADLINE_METRIC else f":{metric}"
+        data = scenario.metrics[metric]
         values = data.samples or [data.median]
         if any(v <= 0 for v in values):
             skipped.append(f"{scenario.name}: {metric} (pyperf takes only values above zero)")
             continue
-        size = per_process if metric == "time_per_op_ns" and isinstance(per_process, int) else len(values)
-        loops = scenario.details.get("loops") if metric == "time_per_op_ns" else None
+        size = per_process if metric == HEADLINE_METRIC and isinstance(per_process, int) else len(values)
+        loops = timing.loops if metric == HEADLINE_METRIC and timing is not None else None
         name = scenario.name + suffix
         runs = [pyperf.Run([v * factor for v in chunk], metadata=_metadata(results, name, unit, loops),
                            collect_metadata=False)

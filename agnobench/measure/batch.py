@@ -31,12 +31,14 @@ import itertools
 import statistics
 import time
 import tracemalloc
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from agnobench.measure.forking import run_forked
-from agnobench.measure.params import param, positive_ints
 from agnobench.measure.passes import PassContext, PassOutput
 from agnobench.stats import median_abs_dev
+
+if TYPE_CHECKING:
+    from agnobench.passes.batch import BatchParams
 
 Operation = Callable[[], Any]
 SINGLE_CALLS = 20
@@ -118,16 +120,12 @@ def _median(values: list[float]) -> float:
     return float(statistics.median(values))
 
 
-def batch_pass(ctx: PassContext) -> PassOutput:
-    quick = ctx.settings.quick
-    counts = sorted(set(positive_ints(ctx.params, "batch_counts", [1000])))
-    rounds = param(ctx.params, "batch_rounds", int, 5)
-    min_items = param(ctx.params, "batch_min_items", int, 1000)
-    if quick:  # --quick is a smoke run
-        rounds, min_items = min(rounds, 2), max(100, min_items // 5)
-    reference = param(ctx.params, "reference_count", int, counts[0])
-    time_tolerance = param(ctx.params, "time_tolerance", float, 1.25)
-    retained_tolerance = param(ctx.params, "retained_tolerance", float, 0.10)
+def measure_batch(ctx: PassContext, params: "BatchParams") -> PassOutput:
+    """The pass (``agnobench.passes.batch``): ``params`` validated, --quick already applied."""
+    counts = sorted(set(params.batch_counts))
+    rounds, min_items = params.batch_rounds, params.batch_min_items
+    reference = params.reference_count if params.reference_count is not None else counts[0]
+    time_tolerance, retained_tolerance = params.time_tolerance, params.retained_tolerance
 
     per_round: list[list[dict[str, float]]] = []
     for index in range(rounds):
@@ -158,7 +156,7 @@ def batch_pass(ctx: PassContext) -> PassOutput:
         "time_per_op_ns": [r[-1]["total_time_ns"] / last for r in per_round],
         "retained_bytes_per_op": [r[-1]["total_retained_bytes"] / last for r in per_round],
     }
-    details: dict[str, Any] = {"batch": {"counts": counts, "rounds": rounds, "curve": curve}}
+    details: dict[str, Any] = {"counts": counts, "rounds": rounds, "curve": curve}
     if len(counts) > 1:
         ref = next((p for p, c in enumerate(counts) if c == reference), 0)
         # paired per round: the curve's shape, not the machine's speed between rounds
@@ -173,7 +171,7 @@ def batch_pass(ctx: PassContext) -> PassOutput:
         flat_retained = all(abs(row["retained_per_item_bytes"] / base["retained_per_item_bytes"] - 1)
                             <= retained_tolerance for row in curve
                             if row["count"] >= counts[ref] and base["retained_per_item_bytes"])
-        details["batch"]["verdict"] = {
+        details["verdict"] = {
             "time": "flat" if flat_time else "grows",
             "retained": "flat" if flat_retained else "changes",
             "reference_count": counts[ref],

@@ -50,16 +50,19 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from agnobench.measure import netguard
 from agnobench.measure.forking import ChildError, run_exit_handlers, run_forked
 from agnobench.measure.operation import ScenarioError
-from agnobench.measure.params import choices, param, positive_ints, references
+from agnobench.measure.params import references
 from agnobench.measure.passes import PassContext, PassOutput
 from agnobench.measure.reference_kernel import reference_kernel
+from agnobench.passes.concurrency import MODES
 
-MODES = ("threads", "processes", "asyncio")
+if TYPE_CHECKING:
+    from agnobench.passes.concurrency import ConcurrencyParams
+
 MAX_PROBLEMS = 5
 WARMUP_CALLS = 2  # per worker, before the start signal
 
@@ -426,36 +429,30 @@ def headline_cell(params: Any, workers: list[int], modes: list[str], workloads: 
     after run. Default: the first variant, processes (the one mode that can use several cores in
     CPython), at the largest worker count the machine can show (every count if the work is I/O-bound).
     """
-    variant = param(params, "headline_variant", str, next(iter(workloads)))
-    mode = param(params, "headline_mode", str, "processes" if "processes" in modes else modes[0])
+    variant = params.headline_variant or next(iter(workloads))
+    mode = params.headline_mode or ("processes" if "processes" in modes else modes[0])
     if variant not in workloads or mode not in modes:
         raise ScenarioError(f"measure.params.headline_variant/headline_mode: {variant} × {mode} is not measured "
                             f"(variants: {', '.join(workloads)}; modes: {', '.join(modes)})", field="measure.params")
     fitting = [w for w in workers if workloads[variant].io_bound or w <= cpus]
-    count = param(params, "headline_workers", int, max(fitting) if fitting else min(workers))
+    count = params.headline_workers or (max(fitting) if fitting else min(workers))
     if count not in workers:
         raise ScenarioError(f"measure.params.headline_workers: {count} is not among workers {workers}",
                             field="measure.params.headline_workers")
     return variant, mode, count
 
 
-def concurrency_pass(ctx: PassContext) -> PassOutput:
-    quick = ctx.settings.quick
-    modes = choices(ctx.params, "modes", MODES, list(MODES))
-    workers = sorted(set(positive_ints(ctx.params, "workers", [1, 2, 4, 8])))
+def measure_concurrency(ctx: PassContext, params: "ConcurrencyParams") -> PassOutput:
+    """The pass (``agnobench.passes.concurrency``): ``params`` validated, --quick already applied."""
+    modes = list(params.modes)
+    workers = sorted(set(params.workers))
     if 1 not in workers:
         workers.insert(0, 1)  # speedup needs the one-worker baseline
-    rounds = param(ctx.params, "rounds", int, 3)
-    work_s = param(ctx.params, "work_s", float, 0.03)
-    fixed_ops = param(ctx.params, "ops_per_worker", int, 0)
-    if quick:  # --quick is a smoke run: fewer rounds, a fifth of the work per cell
-        rounds = min(rounds, 2)
-        work_s = work_s / 5
-        fixed_ops = max(3, fixed_ops // 5) if fixed_ops else 0
-    threshold = param(ctx.params, "linear_threshold", float, 0.8)
+    rounds, work_s, fixed_ops = params.rounds, params.work_s, params.ops_per_worker
+    threshold = params.linear_threshold
     cpus = os.cpu_count() or 1
 
-    factories = references(ctx.params, "variants")
+    factories = references({"variants": params.variants}, "variants")
     workloads = {name: factory() for name, factory in factories.items()} or {"op": op_workload(ctx.op)}
     for name, workload in workloads.items():
         if not isinstance(workload, Workload):
@@ -467,9 +464,9 @@ def concurrency_pass(ctx: PassContext) -> PassOutput:
         ops = fixed_ops or int(work_s / max(seconds, 1e-9))
         ops_per_worker[name] = max(3, min(ops, 100_000))
     control_ops = 0
-    if param(ctx.params, "control", bool, True):
+    if params.control:
         control_ops = max(3, int(work_s / max(_estimate_seconds(control_workload(), 50), 1e-9)))
-    head_key = headline_cell(ctx.params, workers, modes, workloads, cpus)
+    head_key = headline_cell(params, workers, modes, workloads, cpus)
     plan = Plan(modes=modes, workers=workers, rounds=rounds, ops_per_worker=ops_per_worker, control_ops=control_ops)
     load_before = os.getloadavg()
     cells = run_forked(lambda: run_matrix(workloads, plan, ctx.progress))
@@ -505,28 +502,26 @@ def concurrency_pass(ctx: PassContext) -> PassOutput:
     not_linear = sorted({f"{v['mode']} ({v['variant']}): {v['verdict']}" for v in verdicts
                          if v["verdict"] != "linear"})
     details = {
-        "concurrency": {
-            "cpus": cpus,
-            "modes": modes,
-            "workers": workers,
-            "rounds": rounds,
-            "variants": {name: {"description": w.description, "io_bound": w.io_bound, "notes": w.notes,
-                                "ops_per_worker": ops_per_worker[name]} for name, w in workloads.items()},
-            "rows": rows,
-            "verdicts": verdicts,
-            "criterion": (f"linear = speedup ≥ {threshold:g} × ideal at every worker count, ideal = "
-                          f"min(workers, {cpus} CPUs) for CPU-bound work, = workers for I/O-bound work; "
-                          "speedup = aggregate ops/s ÷ the same variant and mode at 1 worker in the same round; "
-                          "medians over rounds"),
-            "document_claim": "linear scaling without contention (Agno-Go performance document)",
-            "claim_holds_for": linear,
-            "claim_fails_for": not_linear,
-            "headline": {"variant": head["variant"], "mode": head["mode"], "workers": head["workers"]},
-            "calls_checked": sum(c["checked"] for c in cells),
-            "crosstalk": 0,
-            "control": {"speedups": {str(w): s for w, s in sorted(control.items())}, "note": capacity_note,
-                        "ops_per_worker": control_ops},
-            "load_average_before": list(load_before),
-        }
+        "cpus": cpus,
+        "modes": modes,
+        "workers": workers,
+        "rounds": rounds,
+        "variants": {name: {"description": w.description, "io_bound": w.io_bound, "notes": w.notes,
+                            "ops_per_worker": ops_per_worker[name]} for name, w in workloads.items()},
+        "rows": rows,
+        "verdicts": verdicts,
+        "criterion": (f"linear = speedup ≥ {threshold:g} × ideal at every worker count, ideal = "
+                      f"min(workers, {cpus} CPUs) for CPU-bound work, = workers for I/O-bound work; "
+                      "speedup = aggregate ops/s ÷ the same variant and mode at 1 worker in the same round; "
+                      "medians over rounds"),
+        "document_claim": "linear scaling without contention (Agno-Go performance document)",
+        "claim_holds_for": linear,
+        "claim_fails_for": not_linear,
+        "headline": {"variant": head["variant"], "mode": head["mode"], "workers": head["workers"]},
+        "calls_checked": sum(c["checked"] for c in cells),
+        "crosstalk": 0,
+        "control": {"speedups": {str(w): s for w, s in sorted(control.items())}, "note": capacity_note,
+                    "ops_per_worker": control_ops},
+        "load_average_before": list(load_before),
     }
     return PassOutput(samples=samples, details=details)

@@ -14,21 +14,21 @@ in the simulated LLM, see :class:`~agnobench.adapters.agno.llm_latency.TimedRun`
 the pass also splits each call into model wait and framework time and
 reports the framework's share of the end-to-end latency.
 
-Params (all optional): ``latency_calls`` (fixed calls per child),
-``latency_budget_s`` (seconds of calls per child when not fixed),
-``latency_processes`` (children), ``latency_warmups``.
+Params: :class:`agnobench.passes.latency.LatencyParams`.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agnobench.measure.forking import run_forked
-from agnobench.measure.params import param
 from agnobench.measure.passes import PassContext, PassOutput
 from agnobench.stats import percentile
+
+if TYPE_CHECKING:
+    from agnobench.passes.latency import LatencyParams
 
 PERCENTILES = {"latency_p50_ns": 50.0, "latency_p95_ns": 95.0, "latency_p99_ns": 99.0}
 MIN_CALLS = 20
@@ -68,16 +68,12 @@ def _framework(ns: list[int], model_ns: list[int]) -> tuple[float, float, float]
     return statistics.median(framework), statistics.median(model_ns), statistics.median(shares)
 
 
-def latency_pass(ctx: PassContext) -> PassOutput:
-    quick = ctx.settings.quick
-    processes = param(ctx.params, "latency_processes", int, 2)
-    fixed = param(ctx.params, "latency_calls", int, 0) or None
-    budget_s = param(ctx.params, "latency_budget_s", float, 0.3)
-    warmups = param(ctx.params, "latency_warmups", int, 5)
-    if quick:  # --quick is a smoke run: one process, a third of the calls or a quarter of the time
-        processes, budget_s, warmups = 1, budget_s / 4, min(warmups, 2)
-        fixed = max(1, fixed // 3) if fixed else None
+def measure_latency(ctx: PassContext, params: "LatencyParams") -> PassOutput:
+    """The pass (``agnobench.passes.latency``): ``params`` already validated, --quick already applied."""
+    from agnobench.passes.latency import LatencyResult
 
+    processes, warmups = params.latency_processes, params.latency_warmups
+    fixed, budget_s = params.latency_calls or None, params.latency_budget_s
     samples: dict[str, list[float]] = {name: [] for name in PERCENTILES}
     pooled: list[int] = []
     split: dict[str, list[float]] = {"framework_time_ns": [], "model_time_ns": [], "framework_share_pct": []}
@@ -96,12 +92,11 @@ def latency_pass(ctx: PassContext) -> PassOutput:
             split["model_time_ns"].append(model)
             split["framework_share_pct"].append(share)
     samples.update({name: values for name, values in split.items() if values})
-    details: dict[str, Any] = {
-        "latency_calls_per_process": per_process_calls,
-        "latency_pooled_ns": {"p50": percentile(pooled, 50), "p95": percentile(pooled, 95),
-                              "p99": percentile(pooled, 99), "max": float(max(pooled)),
-                              "mean": statistics.fmean(pooled), "calls": len(pooled)},
-    }
-    if len(pooled) < 100:
-        details["latency_note"] = f"p99 of {len(pooled)} calls is close to the maximum: few calls"
-    return PassOutput(samples=samples, details=details)
+    result = LatencyResult(
+        latency_calls_per_process=per_process_calls,
+        latency_pooled_ns={"p50": percentile(pooled, 50), "p95": percentile(pooled, 95),
+                           "p99": percentile(pooled, 99), "max": float(max(pooled)),
+                           "mean": statistics.fmean(pooled), "calls": len(pooled)},
+        latency_note=f"p99 of {len(pooled)} calls is close to the maximum: few calls" if len(pooled) < 100 else None,
+    )
+    return PassOutput(samples=samples, details=result)

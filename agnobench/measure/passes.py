@@ -1,9 +1,16 @@
-"""The measurement passes a scenario can ask for (``[measure] passes``).
+"""The pass plugin API: what every kind of measurement (``[measure] passes``) declares.
 
 A pass runs inside the scenario's worker process with the operation ready to
-call, forks whatever children it needs, and returns samples per metric plus
-details for the report. Timing and memory are separate passes so tracing
-never slows a timed loop.
+call, forks whatever children it needs, and returns samples per metric plus a
+typed result for the report. Everything about it is declared in one
+:class:`PassPlugin` in its own module (``agnobench/passes/<name>.py``), listed
+once in :mod:`agnobench.measure.registry`; the scenario loader, the worker,
+the results file and the reporters loop over the registry and need no edit.
+
+A plugin module must stay light at import: the parent process imports it to
+validate a scenario's ``[measure.params]`` and to read results, and must not
+import agno, pyperf, memray or the user's code. Import heavy things inside
+``run``. See docs/architecture.md for a worked example.
 """
 
 from __future__ import annotations
@@ -11,50 +18,81 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from agnobench.measure.forking import run_forked
-from agnobench.measure.memory import measure_memory
 from agnobench.measure.settings import MeasureSettings
-from agnobench.measure.timing import measure_time
+from agnobench.metrics import MetricInfo
+
+
+@dataclass(frozen=True)
+class NoParams:
+    """The params of a pass that takes none."""
 
 
 @dataclass
 class PassContext:
+    """What ``run`` gets: the op, the run's settings and the pass's own typed params.
+
+    ``params`` is an instance of the plugin's params dataclass, already
+    validated when the scenario file loaded and, under ``--quick``, already
+    reduced by the plugin's quick rule. ``raw_params`` is the scenario's whole
+    ``[measure.params]`` table, for references resolved at run time.
+    """
+
     name: str
     op: Callable[[], Any]
     settings: MeasureSettings
-    params: Mapping[str, Any]
+    params: Any
     hold: int
     progress: Callable[[str], None] = lambda _: None
+    raw_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class PassOutput:
+    """Samples per metric name, and the pass's result (an instance of ``PassPlugin.result``)."""
+
     samples: dict[str, list[float]] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Any = None
 
 
-def timing_pass(ctx: PassContext) -> PassOutput:
-    timing = measure_time(ctx.name, ctx.op, ctx.settings, ctx.progress)
-    values, kernel = timing["values_ns"], timing["kernel_ns"]
-    return PassOutput(
-        samples={"time_per_op_ns": values, "ref_kernel_ns": kernel,
-                 "time_per_op_rel": [v / k for v, k in zip(values, kernel)]},
-        details={"loops": timing["loops"], "kernel_calls": timing["kernel_calls"],
-                 "timing_processes": ctx.settings.processes,
-                 "values_per_process": ctx.settings.values,
-                 "process_medians_ns": timing["process_medians_ns"]},
-    )
+def _same(params: Any) -> Any:
+    return params
 
 
-def memory_pass(ctx: PassContext) -> PassOutput:
-    ctx.progress("memory: retained and allocations")
-    result = run_forked(lambda: measure_memory(ctx.op, ctx.hold, ctx.settings.memory_rounds,
-                                               ctx.settings.alloc_ops))
-    return PassOutput(
-        samples={"retained_bytes_per_op": result["retained"],
-                 "allocated_bytes_per_op": result["bytes"],
-                 "allocs_per_op": result["allocs"]},
-        details={"held_results": result["hold"], "ops_per_memray_session": result["ops_per_session"],
-                 "python_calls_per_op": result["python_calls_per_op"],
-                 "profiler_frames_removed_per_op": result["profiler_frames_per_op"]},
-    )
+@dataclass(frozen=True)
+class PassPlugin:
+    """One kind of measurement.
+
+    - ``name``: what a scenario lists in ``[measure] passes``, and the key of
+      its output in the results file (``passes.<name>``).
+    - ``run(ctx) -> PassOutput``: the measurement (imports heavy modules inside).
+    - ``params``: a frozen dataclass of the ``[measure.params]`` keys it reads,
+      with defaults; field types are checked at load (``int``, ``float``,
+      ``bool``, ``str``, ``list[int]``, ``list[str]``, ``dict[str, str]``,
+      ``X | None``). A ``check(self)`` method may raise
+      :class:`~agnobench.measure.params.ParamError` for values out of range.
+    - ``result``: its details model, a dataclass with ``to_dict``/``from_dict``
+      (subclass :class:`agnobench.model.Model`); ``None`` for a plain dict.
+    - ``metrics``: metrics only this pass measures (shared ones live in
+      :mod:`agnobench.metrics`); each is declared once, in one place.
+    - ``quick``: the ``--quick`` rule, params -> smaller params.
+    - ``sections``: ``"module:function"`` of its report tables, called with one
+      suite's results, returning a list of ``Section`` (imported lazily).
+    - ``legacy_key``: where an ``agnobench/1`` results file kept its details
+      (``details[legacy_key]``); ``None`` means the flat details, read by field.
+    """
+
+    name: str
+    run: Callable[[PassContext], PassOutput]
+    params: type = NoParams
+    result: type | None = None
+    metrics: tuple[MetricInfo, ...] = ()
+    quick: Callable[[Any], Any] = _same
+    sections: str = ""
+    legacy_key: str | None = None
+    summary: str = ""
+
+    def decode(self, data: Any) -> Any:
+        """The typed result of a results file's ``passes.<name>.details``."""
+        if self.result is None or not isinstance(data, dict):
+            return data
+        return self.result.from_dict(data)

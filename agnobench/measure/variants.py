@@ -20,11 +20,7 @@ Optional, each in its own forked child per variant so tracing never slows
 the timed calls: ``peak_memory`` (tracemalloc's peak during one call, over
 what was traced before it) and ``allocations`` (memray, as the memory pass).
 
-Params: ``variants`` (required), ``subject``, ``baseline``, ``subject_metric``
-(where the subject's time goes; default ``time_per_op_ns``),
-``variant_calls``, ``variant_rounds``, ``variant_budget_s``,
-``items_per_call`` (a call that serves N requests reports time per request),
-``peak_memory``, ``allocations``.
+Params: :class:`agnobench.passes.variants.VariantsParams` (``variants`` required).
 """
 
 from __future__ import annotations
@@ -33,20 +29,23 @@ import gc
 import statistics
 import time
 import tracemalloc
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from agnobench.measure.forking import run_forked
 from agnobench.measure.memory import allocations_per_op
 from agnobench.measure.operation import ScenarioError
-from agnobench.measure.params import blocking, param, references
+from agnobench.measure.params import blocking, references
 from agnobench.measure.passes import PassContext, PassOutput
 from agnobench.stats import median_abs_dev, percentile
+
+if TYPE_CHECKING:
+    from agnobench.passes.variants import VariantsParams
 
 Operation = Callable[[], Any]
 
 
-def build_variants(ctx: PassContext) -> dict[str, Operation]:
-    factories = references(ctx.params, "variants")
+def build_variants(variants: dict[str, str]) -> dict[str, Operation]:
+    factories = references({"variants": variants}, "variants")
     if not factories:
         raise ScenarioError("measure.params.variants: the variants pass needs at least one variant",
                             field="measure.params.variants")
@@ -115,25 +114,20 @@ def _calls(ops: dict[str, Operation], budget_s: float) -> int:
     return max(3, min(2000, int(budget_s / max(per_set, 1e-9))))
 
 
-def variants_pass(ctx: PassContext) -> PassOutput:
+def measure_variants(ctx: PassContext, params: "VariantsParams") -> PassOutput:
+    """The pass (``agnobench.passes.variants``): ``params`` validated, --quick already applied."""
     quick = ctx.settings.quick
-    ops = build_variants(ctx)
+    ops = build_variants(params.variants)
     names = list(ops)
-    subject = param(ctx.params, "subject", str, names[-1])
-    baseline = param(ctx.params, "baseline", str, names[0] if len(names) > 1 else "")
+    subject = params.subject or names[-1]
+    baseline = params.baseline or (names[0] if len(names) > 1 else "")
     for key, name in (("subject", subject), ("baseline", baseline)):
         if name and name not in ops:
             raise ScenarioError(f"measure.params.{key}: {name!r} is not one of the variants ({', '.join(names)})",
                                 field=f"measure.params.{key}")
-    subject_metric = param(ctx.params, "subject_metric", str, "time_per_op_ns")
-    items = param(ctx.params, "items_per_call", int, 1)
-    rounds = param(ctx.params, "variant_rounds", int, 3)
-    budget_s = param(ctx.params, "variant_budget_s", float, 0.6)
-    calls = param(ctx.params, "variant_calls", int, 0)
-    warmups = param(ctx.params, "variant_warmups", int, 2)
-    if quick:  # --quick is a smoke run: two rounds, a third of the calls, one warmup
-        rounds, budget_s, warmups = min(rounds, 2), budget_s / 4, min(warmups, 1)
-        calls = max(2, calls // 3) if calls else 0
+    subject_metric = params.subject_metric or "time_per_op_ns"
+    items, rounds, budget_s = params.items_per_call, params.variant_rounds, params.variant_budget_s
+    calls, warmups = params.variant_calls, params.variant_warmups
 
     ctx.progress("variants: sizing")
     calls = calls or _calls(ops, budget_s)
@@ -150,12 +144,12 @@ def variants_pass(ctx: PassContext) -> PassOutput:
             collections[name] = [a + b for a, b in zip(collections[name], child["collections"][name])]
 
     peaks: dict[str, list[float]] = {}
-    if param(ctx.params, "peak_memory", bool, False):
+    if params.peak_memory:
         for name in names:
             ctx.progress(f"variants: peak memory of {name}")
             peaks[name] = run_forked(lambda: peak_of_call(ops[name], 2 if quick else 3))
     allocations: dict[str, dict[str, Any]] = {}
-    if param(ctx.params, "allocations", bool, False):
+    if params.allocations:
         alloc_ops = max(3, min(ctx.settings.alloc_ops, 20))
         for name in names:
             ctx.progress(f"variants: allocations of {name}")
@@ -193,6 +187,6 @@ def variants_pass(ctx: PassContext) -> PassOutput:
     if subject in allocations and subject_metric == "time_per_op_ns":
         samples["allocated_bytes_per_op"] = [b / items for b in allocations[subject]["bytes"]]
         samples["allocs_per_op"] = [a / items for a in allocations[subject]["allocs"]]
-    details = {"variants": {"subject": subject, "baseline": baseline or None, "subject_metric": subject_metric,
-                            "items_per_call": items, "calls_per_round": calls, "rounds": rounds, "rows": rows}}
+    details = {"subject": subject, "baseline": baseline or None, "subject_metric": subject_metric,
+               "items_per_call": items, "calls_per_round": calls, "rounds": rounds, "rows": rows}
     return PassOutput(samples=samples, details=details)

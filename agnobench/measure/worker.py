@@ -11,7 +11,6 @@ import json
 import os
 import resource
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,8 +32,7 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     from agnobench.importing import add_import_paths
     from agnobench.measure.forking import run_exit_handlers
     from agnobench.measure.operation import ScenarioError, build_operation, check_operation
-    from agnobench.measure.passes import PassContext
-    from agnobench.measure.registry import load_pass
+    from agnobench.measure.pipeline import run_passes
     from agnobench.measure.settings import MeasureSettings
     from agnobench.scenario import load_scenario
 
@@ -53,21 +51,12 @@ def measure(spec: dict[str, Any], emit: Callable[..., None]) -> dict[str, Any]:
     hold = scenario.measure.hold or settings.hold
     if settings.quick:
         hold = min(hold, settings.hold)
-    ctx = PassContext(name=scenario.name, op=op, settings=settings, params=scenario.measure.params, hold=hold,
-                      progress=lambda message: emit(event="progress", message=message))
-    samples: dict[str, list[float]] = {}
-    details: dict[str, Any] = {}
-    for pass_name in scenario.measure.passes:
-        started = time.monotonic()
-        output = load_pass(pass_name)(ctx)
-        samples.update(output.samples)
-        details.update(output.details)
-        details[f"{pass_name}_pass_s"] = round(time.monotonic() - started, 3)
+    passes = run_passes(scenario, settings, op, hold, lambda message: emit(event="progress", message=message))
     run_exit_handlers()  # flush what the op queued in this process (agno's telemetry) while the guard watches
-    details["network_events"] = netguard.violations()
+    details: dict[str, Any] = {"network_events": netguard.violations()}
     if details["network_events"]:
         raise ScenarioError("network access attempted: " + "; ".join(details["network_events"][:3]))
-    return {"samples": samples, "details": details}
+    return {"passes": passes, "details": details}
 
 
 def main() -> int:

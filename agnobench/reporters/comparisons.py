@@ -29,8 +29,8 @@ def _gc(row: dict[str, Any]) -> str:
 
 
 def variant_sections(results: Sequence[ScenarioResult]) -> list[Section]:
-    tables = [(r, r.details["variants"]) for r in results
-              if r.ok and isinstance(r.details.get("variants"), dict) and r.details["variants"].get("rows")]
+    tables = [(r, r.result_of("variants")) for r in results
+              if r.ok and isinstance(r.result_of("variants"), dict) and r.result_of("variants").get("rows")]
     if not tables:
         return []
     with_peak = any("peak_bytes" in row for _, v in tables for row in v["rows"])

@@ -22,7 +22,7 @@ def _cell(row: dict[str, Any]) -> str:
 
 
 def concurrency_section(result: ScenarioResult) -> Section | None:
-    matrix = result.details.get("concurrency")
+    matrix = result.result_of("concurrency")
     if not result.ok or not isinstance(matrix, dict) or not matrix.get("rows"):
         return None
     workers = matrix["workers"]

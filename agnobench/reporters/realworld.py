@@ -18,11 +18,13 @@ from agnobench.results import ScenarioResult
 
 ARITHMETIC_SUITE = "realworld"
 # figures a document row can compare, in this order
+# (variants.time_per_op_ns: the variants pass's subject beside the timing pass's op, as in multi-agent-100;
+# run_time_ns: the same figure in results files before agnobench/2)
 FIGURES = ["total_time_ns", "total_retained_bytes", "time_per_op_ns", "retained_bytes_per_op", "run_time_ns",
-           "overhead_ratio", "framework_time_ns", "framework_share_pct"]
+           "variants.time_per_op_ns", "overhead_ratio", "framework_time_ns", "framework_share_pct"]
 # shown even without a reference figure; the document lists coordination overheads as unbenchmarked
 ALWAYS = {"total_time_ns": "—", "total_retained_bytes": "—", "framework_share_pct": "—",
-          "run_time_ns": "unbenchmarked", "overhead_ratio": "unbenchmarked"}
+          "run_time_ns": "unbenchmarked", "variants.time_per_op_ns": "unbenchmarked", "overhead_ratio": "unbenchmarked"}
 
 
 def _decimal_bytes(value: float) -> str:
@@ -38,7 +40,7 @@ def _figure(unit: str, value: float) -> str:
 
 
 def _multiplied(result: ScenarioResult, metric: str) -> str:
-    curve = (result.details.get("batch") or {}).get("curve") or []
+    curve = (result.result_of("batch") or {}).get("curve") or []
     if metric != "total_time_ns" or not curve:
         return ""
     last = curve[-1]
@@ -87,7 +89,7 @@ def document_sections(results: Sequence[ScenarioResult]) -> list[Section]:
 
 
 def scaling_section(result: ScenarioResult) -> Section | None:
-    batch: dict[str, Any] = result.details.get("batch") or {}
+    batch: dict[str, Any] = result.result_of("batch") or {}
     curve = batch.get("curve") or []
     if not result.ok or len(curve) < 2:
         return None

@@ -1,0 +1,40 @@
+"""The variants pass: interleaved, paired comparisons of ways to do one job (engine: measure.variants)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+
+
+@dataclass(frozen=True)
+class VariantsParams:
+    variants: dict[str, str] = field(default_factory=dict)  # name = "module:factory" of the variant's op
+    subject: str = ""  # default: the last variant
+    baseline: str = ""  # default: the first, when there are two or more
+    subject_metric: str = ""  # deprecated: the pass's metrics are its own now (passes.variants)
+    items_per_call: int = 1  # a call that serves N requests reports time per request
+    variant_rounds: int = 3
+    variant_budget_s: float = 0.6
+    variant_calls: int = 0
+    variant_warmups: int = 2
+    peak_memory: bool = False
+    allocations: bool = False
+
+
+def quick(params: VariantsParams) -> VariantsParams:
+    """--quick is a smoke run: two rounds, a third of the calls, one warmup."""
+    return replace(params, variant_rounds=min(params.variant_rounds, 2), variant_budget_s=params.variant_budget_s / 4,
+                   variant_warmups=min(params.variant_warmups, 1),
+                   variant_calls=max(2, params.variant_calls // 3) if params.variant_calls else 0)
+
+
+def run(ctx: PassContext) -> PassOutput:
+    from agnobench.measure.variants import measure_variants
+
+    return measure_variants(ctx, ctx.params)
+
+
+PLUGIN = PassPlugin(name="variants", run=run, params=VariantsParams, quick=quick, legacy_key="variants",
+                    sections="agnobench.reporters.comparisons:variant_sections",
+                    summary="variants of one job timed interleaved, the subject against the baseline round by round")
