@@ -41,6 +41,7 @@ class MetricInfo:
     pyperf_factor: float = 1.0  # agnobench value × factor = pyperf value
     derive: Callable[[float], float] | None = None  # from `derived_from`'s samples (ops/s from time/op)
     derived_from: str = ""
+    restated: bool = False  # says nothing the others do not (ops/s, the machine's kernel): left out side by side
 
     @property
     def column_header(self) -> str:
@@ -56,7 +57,7 @@ _ALL = [
           note="time/op: wall time of one call, median of all values; ± MAD in % of it.",
           go_unit="ns/op", pyperf_unit="second", pyperf_factor=1e-9),
     MetricInfo("ops_per_sec", "1/s", "ops/s", lower_is_better=False, threshold_pct=TIME_THRESHOLD_PCT, column=CORE,
-               derived_from="time_per_op_ns", derive=lambda ns: 1e9 / ns),
+               derived_from="time_per_op_ns", derive=lambda ns: 1e9 / ns, restated=True),
     _time("latency_p50_ns", "p50", column=CORE,
           note="p50/p95/p99: individually timed calls, GC on; median over measuring processes."),
     _time("latency_p95_ns", "p95", column=CORE),
@@ -74,7 +75,7 @@ _ALL = [
     # time/op over the reference kernel's time measured beside it: steady when the whole machine slows
     MetricInfo("time_per_op_rel", "ratio", "time/kernel", gated=True, threshold_pct=TIME_THRESHOLD_PCT,
                column=HIDDEN, go_unit="kernel-ratio/op"),
-    _time("ref_kernel_ns", "kernel", threshold_pct=TIME_THRESHOLD_PCT, column=HIDDEN),
+    _time("ref_kernel_ns", "kernel", threshold_pct=TIME_THRESHOLD_PCT, column=HIDDEN, restated=True),
     MetricInfo("speedup", "ratio", "speedup", lower_is_better=False,
                note="concurrency: time/op = aggregate wall time ÷ all calls of the scenario's headline cell (as "
                     "Go's RunParallel ns/op), with that cell's speedup and efficiency; the whole matrix follows."),
@@ -132,5 +133,5 @@ def is_known(name: str) -> bool:
 def metrics_with(predicate: Callable[[MetricInfo], bool], names: Iterable[str] | None = None) -> list[MetricInfo]:
     """Known metrics (all, or those of ``names``) that satisfy ``predicate``, in declaration order."""
     table = all_metrics()
-    chosen = table.values() if names is None else [table[n] for n in names if n in table]
-    return [m for m in chosen if predicate(m)]
+    wanted = None if names is None else set(names)
+    return [m for m in table.values() if (wanted is None or m.name in wanted) and predicate(m)]

@@ -48,7 +48,3 @@ def summarize(samples: Sequence[float]) -> dict[str, float]:
         "n": float(len(values)),
     }
 
-
-def relative_spread(median: float, deviation: float) -> float:
-    """A deviation as a fraction of the median (0 when the median is 0)."""
-    return deviation / median if median else 0.0

@@ -75,14 +75,14 @@ def test_batch_pass_retains_exactly_what_the_op_returns() -> None:
     out = run_pass("batch", calib_ops.bytearray_1000, QUICK, batch_counts=[1, 10, 100], batch_rounds=1,
                    batch_min_items=500)
     size = sys.getsizeof(bytearray(1000))
-    curve = out.details["curve"]
-    assert [row["count"] for row in curve] == [1, 10, 100]
-    assert [row["retained_per_item_bytes"] for row in curve] == [size, size, size]
+    curve = out.details.curve
+    assert [row.count for row in curve] == [1, 10, 100]
+    assert [row.retained_per_item_bytes for row in curve] == [size, size, size]
     assert out.samples["total_retained_bytes"] == [100 * size]
     assert out.samples["retained_growth"] == [1.0]
-    assert out.details["verdict"]["retained"] == "flat"
+    assert out.details.verdict.retained == "flat"
     # --quick times a fifth of batch_min_items: 100 batches of 1, 10 of 10, 1 of 100
-    assert [row["batches_timed"] for row in curve] == [100, 10, 1]
+    assert [row.batches_timed for row in curve] == [100, 10, 1]
 
 
 def test_variants_pass_pairs_rounds_and_attributes_gc_to_its_variant(tmp_path: Any) -> None:
@@ -97,10 +97,10 @@ def test_variants_pass_pairs_rounds_and_attributes_gc_to_its_variant(tmp_path: A
                        subject="collects", baseline="quiet", variant_calls=9, variant_rounds=2)
     finally:
         sys.path.remove(str(tmp_path))
-    rows = {r["name"]: r for r in out.details["rows"]}
-    assert rows["collects"]["gc_per_1k_calls"][2] == pytest.approx(1000)  # every call a full collection
-    assert rows["quiet"]["gc_per_1k_calls"] == [0, 0, 0]
-    assert rows["collects"]["calls"] == rows["quiet"]["calls"] == 2 * 3  # quick mode: calls // 3 per round
+    rows = {r.name: r for r in out.details.rows}
+    assert rows["collects"].gc_per_1k_calls[2] == pytest.approx(1000)  # every call a full collection
+    assert rows["quiet"].gc_per_1k_calls == [0, 0, 0]
+    assert rows["collects"].calls == rows["quiet"].calls == 2 * 3  # quick mode: calls // 3 per round
     assert len(out.samples["overhead_ratio"]) == 2
     subject, base = out.samples["time_per_op_ns"], out.samples["baseline_time_ns"]
     assert out.samples["overhead_ns"] == [s - b for s, b in zip(subject, base)]

@@ -14,7 +14,7 @@ from agnobench.compare.stats import Significance, change_pct, significance
 from agnobench.compare.thresholds import TIME_REL, Rule, ThresholdPolicy
 from agnobench.compare.verdict import Verdict, decide
 from agnobench.errors import EXIT_FAILED, EXIT_OK
-from agnobench.metrics import METRICS, metric_info
+from agnobench.metrics import is_known, metric_info
 from agnobench.results import Metric, ResultsFile, ScenarioResult
 
 # Facts about the two runs worth a warning when they differ: a comparison across
@@ -24,8 +24,9 @@ ENVIRONMENT_KEYS = ("python", "agno", "cpu_model", "cpu_count", "platform")
 
 def lower_is_better(metric: str) -> bool:
     """From the metric registry; for an unknown metric a rate (``..._per_s``) is better higher."""
-    if metric in METRICS:
-        return METRICS[metric].lower_is_better
+    info = metric_info(metric)  # a pass-qualified name (variants.time_per_op_ns) takes its base metric's
+    if is_known(metric) or info.unit:
+        return info.lower_is_better
     return not (metric.endswith("_per_s") or metric.endswith("_per_sec"))
 
 

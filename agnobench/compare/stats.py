@@ -15,7 +15,6 @@ real difference, overlapping ranges are not.
 from __future__ import annotations
 
 import math
-import statistics
 import warnings
 from dataclasses import dataclass
 from typing import Sequence
@@ -75,6 +74,3 @@ def significance(baseline: Sequence[float], current: Sequence[float], alpha: flo
     p = mann_whitney_p(baseline, current)
     return Significance(TEST_MANN_WHITNEY, p <= alpha, p)
 
-
-def median(samples: Sequence[float]) -> float:
-    return float(statistics.median(samples))

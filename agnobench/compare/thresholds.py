@@ -1,6 +1,7 @@
 """How large a change must be before the gate calls it a regression, and which metrics gate.
 
-Defaults per kind of metric, because their noise differs by orders of
+Defaults per kind of metric (each metric's ``gated`` and ``threshold_pct``
+in :mod:`agnobench.metrics`), because their noise differs by orders of
 magnitude on these machines:
 
 - wall time: ``TIME_THRESHOLD_PCT``, applied to the kernel-normalised
@@ -27,10 +28,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Mapping
 
-TIME_THRESHOLD_PCT = 3.0
-MEMORY_THRESHOLD_PCT = 1.0
-INSTRUCTIONS_THRESHOLD_PCT = 0.2
-INFO_THRESHOLD_PCT = 5.0  # shown, not gated: only decides "unchanged" against "changed" in the table
+from agnobench.metrics import (INFO_THRESHOLD_PCT, INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT,  # noqa: F401
+                               TIME_THRESHOLD_PCT, metric_info)
+
 DEFAULT_ALPHA = 0.05
 
 TIME_REL = "time_per_op_rel"
@@ -44,23 +44,6 @@ class TimeMode(str, enum.Enum):
     raw = "raw"
     both = "both"
 
-
-@dataclass(frozen=True)
-class DefaultRule:
-    threshold_pct: float
-    gated: bool
-
-
-DEFAULT_RULES: dict[str, DefaultRule] = {
-    TIME_REL: DefaultRule(TIME_THRESHOLD_PCT, True),
-    TIME_RAW: DefaultRule(TIME_THRESHOLD_PCT, True),
-    "retained_bytes_per_op": DefaultRule(MEMORY_THRESHOLD_PCT, True),
-    "allocated_bytes_per_op": DefaultRule(MEMORY_THRESHOLD_PCT, True),
-    "allocs_per_op": DefaultRule(MEMORY_THRESHOLD_PCT, True),
-    "instructions_per_op": DefaultRule(INSTRUCTIONS_THRESHOLD_PCT, True),
-    "ops_per_sec": DefaultRule(TIME_THRESHOLD_PCT, False),
-    "ref_kernel_ns": DefaultRule(TIME_THRESHOLD_PCT, False),
-}
 
 SOURCE_DEFAULT = "default"
 SOURCE_GLOBAL = "--threshold"
@@ -93,8 +76,8 @@ class ThresholdPolicy:
         return False
 
     def rule(self, metric: str, scenario_thresholds: Mapping[str, float], both_have_rel: bool) -> Rule:
-        default = DEFAULT_RULES.get(metric)
-        gated = default.gated if default else False
+        default = metric_info(metric)  # an unknown metric: not gated, INFO_THRESHOLD_PCT
+        gated = default.gated
         if metric in (TIME_REL, TIME_RAW):
             gated = self.gates_time_metric(metric, both_have_rel)
         if metric in scenario_thresholds:
@@ -103,4 +86,4 @@ class ThresholdPolicy:
             return Rule(float(self.per_metric[metric]), True, SOURCE_METRIC)
         if self.default_pct is not None:
             return Rule(self.default_pct, gated, SOURCE_GLOBAL)
-        return Rule(default.threshold_pct if default else INFO_THRESHOLD_PCT, gated, SOURCE_DEFAULT)
+        return Rule(default.threshold_pct, gated, SOURCE_DEFAULT)

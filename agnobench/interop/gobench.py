@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from agnobench.errors import InputError
+from agnobench.measure.pipeline import add_derived
 from agnobench.metrics import is_known, metric_info, metrics_with
 from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult
 
@@ -165,10 +166,7 @@ def _metrics(runs: Sequence[GoRun]) -> tuple[dict[str, Metric], list[str]]:
         unit = metric_info(metric).unit if is_known(metric) else units[metric]  # a custom metric keeps Go's unit
         metrics[metric] = Metric.from_samples(values, unit)
     notes = []
-    time = metrics.get("time_per_op_ns")
-    if time is not None and time.median > 0:
-        ops = metrics["ops_per_sec"] = Metric.single(1e9 / time.median, "1/s")
-        ops.samples = [1e9 / v for v in time.samples if v > 0]
+    add_derived(metrics)
     allocs, allocated = metrics.get("allocs_per_op"), metrics.get("allocated_bytes_per_op")
     if allocs is not None and allocated is not None and allocs.median == 0 and allocated.median > 0:
         notes.append("0 allocs/op beside a non-zero B/op: Go divides whole numbers, so this is fewer than "

@@ -34,7 +34,7 @@ import tracemalloc
 from typing import TYPE_CHECKING, Any, Callable
 
 from agnobench.measure.forking import run_forked
-from agnobench.measure.passes import PassContext, PassOutput
+from agnobench.measure.passes import Measured, PassContext
 from agnobench.stats import median_abs_dev
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _median(values: list[float]) -> float:
     return float(statistics.median(values))
 
 
-def measure_batch(ctx: PassContext, params: "BatchParams") -> PassOutput:
+def measure_batch(ctx: PassContext, params: "BatchParams") -> Measured:
     """The pass (``agnobench.passes.batch``): ``params`` validated, --quick already applied."""
     counts = sorted(set(params.batch_counts))
     rounds, min_items = params.batch_rounds, params.batch_min_items
@@ -179,4 +179,4 @@ def measure_batch(ctx: PassContext, params: "BatchParams") -> PassOutput:
                           f"×{time_tolerance:g} of the per-item time at {counts[ref]}, and per-item retained "
                           f"memory within ±{100 * retained_tolerance:g} %; medians over {rounds} rounds"),
         }
-    return PassOutput(samples=samples, details=details)
+    return samples, details

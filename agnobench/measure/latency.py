@@ -24,7 +24,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from agnobench.measure.forking import run_forked
-from agnobench.measure.passes import PassContext, PassOutput
+from agnobench.measure.passes import Measured, PassContext
 from agnobench.stats import percentile
 
 if TYPE_CHECKING:
@@ -68,10 +68,8 @@ def _framework(ns: list[int], model_ns: list[int]) -> tuple[float, float, float]
     return statistics.median(framework), statistics.median(model_ns), statistics.median(shares)
 
 
-def measure_latency(ctx: PassContext, params: "LatencyParams") -> PassOutput:
+def measure_latency(ctx: PassContext, params: "LatencyParams") -> Measured:
     """The pass (``agnobench.passes.latency``): ``params`` already validated, --quick already applied."""
-    from agnobench.passes.latency import LatencyResult
-
     processes, warmups = params.latency_processes, params.latency_warmups
     fixed, budget_s = params.latency_calls or None, params.latency_budget_s
     samples: dict[str, list[float]] = {name: [] for name in PERCENTILES}
@@ -92,11 +90,11 @@ def measure_latency(ctx: PassContext, params: "LatencyParams") -> PassOutput:
             split["model_time_ns"].append(model)
             split["framework_share_pct"].append(share)
     samples.update({name: values for name, values in split.items() if values})
-    result = LatencyResult(
-        latency_calls_per_process=per_process_calls,
-        latency_pooled_ns={"p50": percentile(pooled, 50), "p95": percentile(pooled, 95),
-                           "p99": percentile(pooled, 99), "max": float(max(pooled)),
-                           "mean": statistics.fmean(pooled), "calls": len(pooled)},
-        latency_note=f"p99 of {len(pooled)} calls is close to the maximum: few calls" if len(pooled) < 100 else None,
-    )
-    return PassOutput(samples=samples, details=result)
+    details = {
+        "latency_calls_per_process": per_process_calls,
+        "latency_pooled_ns": {"p50": percentile(pooled, 50), "p95": percentile(pooled, 95),
+                              "p99": percentile(pooled, 99), "max": float(max(pooled)),
+                              "mean": statistics.fmean(pooled), "calls": len(pooled)},
+        "latency_note": f"p99 of {len(pooled)} calls is close to the maximum: few calls" if len(pooled) < 100 else None,
+    }
+    return samples, details

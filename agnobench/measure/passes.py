@@ -54,6 +54,11 @@ class PassOutput:
     details: Any = None
 
 
+# What an engine under agnobench/measure hands its plugin's run: samples per metric, details as plain data
+# (the plugin types them). Engines never import their plugin module, so nothing imports in a circle.
+Measured = tuple[dict[str, list[float]], dict[str, Any]]
+
+
 def _same(params: Any) -> Any:
     return params
 

@@ -58,12 +58,17 @@ def metrics_from_samples(samples: dict[str, list[float]]) -> dict[str, Metric]:
     """Summaries of each sampled metric, plus the metrics derived from them (ops/s from time/op)."""
     metrics = {name: Metric.from_samples(values, metric_info(name).unit)
                for name, values in samples.items() if values}
+    add_derived(metrics)
+    return metrics
+
+
+def add_derived(metrics: dict[str, Metric]) -> None:
+    """Add each declared derived metric (``MetricInfo.derive``) whose source is present and positive."""
     for info in all_metrics().values():
         source = metrics.get(info.derived_from) if info.derive is not None else None
         if source is not None and source.median > 0 and info.name not in metrics:
             derived = metrics[info.name] = Metric.single(info.derive(source.median), info.unit)  # type: ignore[misc]
             derived.samples = [info.derive(v) for v in source.samples if v > 0]  # type: ignore[misc]
-    return metrics
 
 
 def scenario_metrics(passes: dict[str, PassRecord]) -> dict[str, Metric]:

@@ -35,7 +35,7 @@ from agnobench.measure.forking import run_forked
 from agnobench.measure.memory import allocations_per_op
 from agnobench.measure.operation import ScenarioError
 from agnobench.measure.params import blocking, references
-from agnobench.measure.passes import PassContext, PassOutput
+from agnobench.measure.passes import Measured, PassContext
 from agnobench.stats import median_abs_dev, percentile
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def _calls(ops: dict[str, Operation], budget_s: float) -> int:
     return max(3, min(2000, int(budget_s / max(per_set, 1e-9))))
 
 
-def measure_variants(ctx: PassContext, params: "VariantsParams") -> PassOutput:
+def measure_variants(ctx: PassContext, params: "VariantsParams") -> Measured:
     """The pass (``agnobench.passes.variants``): ``params`` validated, --quick already applied."""
     quick = ctx.settings.quick
     ops = build_variants(params.variants)
@@ -189,4 +189,4 @@ def measure_variants(ctx: PassContext, params: "VariantsParams") -> PassOutput:
         samples["allocs_per_op"] = [a / items for a in allocations[subject]["allocs"]]
     details = {"subject": subject, "baseline": baseline or None, "subject_metric": subject_metric,
                "items_per_call": items, "calls_per_round": calls, "rounds": rounds, "rows": rows}
-    return PassOutput(samples=samples, details=details)
+    return samples, details

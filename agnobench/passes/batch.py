@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
 from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.model import Model
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,44 @@ def quick(params: BatchParams) -> BatchParams:
                    batch_min_items=max(100, params.batch_min_items // 5))
 
 
+@dataclass
+class CurvePoint(Model):
+    """One count N: medians over rounds."""
+
+    count: int = 0
+    total_time_ns: float = 0.0  # building all N, measured
+    time_mad_pct: float = 0.0
+    time_per_item_ns: float = 0.0
+    total_retained_bytes: float = 0.0  # all N alive after a full collection
+    retained_per_item_bytes: float = 0.0
+    single_op_ns: float = 0.0  # the op timed alone
+    multiplied_total_ns: float = 0.0  # N × single_op_ns: the document's kind of arithmetic
+    batches_timed: int = 0
+
+
+@dataclass
+class BatchVerdict(Model):
+    time: str = ""  # "flat" or "grows"
+    retained: str = ""  # "flat" or "changes"
+    reference_count: int = 0
+    criterion: str = ""
+
+
+@dataclass
+class BatchResult(Model):
+    counts: list[int] = field(default_factory=list)
+    rounds: int = 0
+    curve: list[CurvePoint] = field(default_factory=list)
+    verdict: BatchVerdict | None = None  # with two counts or more
+
+
 def run(ctx: PassContext) -> PassOutput:
     from agnobench.measure.batch import measure_batch
 
-    return measure_batch(ctx, ctx.params)
+    samples, details = measure_batch(ctx, ctx.params)
+    return PassOutput(samples=samples, details=BatchResult.from_dict(details))
 
 
-PLUGIN = PassPlugin(name="batch", run=run, params=BatchParams, quick=quick, legacy_key="batch",
+PLUGIN = PassPlugin(name="batch", run=run, params=BatchParams, result=BatchResult, quick=quick, legacy_key="batch",
                     sections="agnobench.reporters.realworld:scaling_sections",
                     summary="N results built and held at once: measured totals, and the per-item curve over N")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
 from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.model import Model
 
 MODES = ("threads", "processes", "asyncio")
 
@@ -38,12 +39,90 @@ def quick(params: ConcurrencyParams) -> ConcurrencyParams:
                    ops_per_worker=max(3, params.ops_per_worker // 5) if params.ops_per_worker else 0)
 
 
+@dataclass
+class MatrixRow(Model):
+    """One cell of the matrix (variant × mode × workers), medians over rounds."""
+
+    variant: str = ""
+    mode: str = ""
+    workers: int = 0
+    ops_per_sec: float = 0.0  # aggregate over all workers
+    speedup: float = 0.0  # ÷ the same variant and mode at 1 worker, same round
+    efficiency: float = 0.0
+    ideal_speedup: int = 0
+    time_per_op_ns: float = 0.0  # aggregate wall ÷ all calls, as Go's RunParallel
+    worker_time_per_op_ns: float = 0.0  # wall ÷ one worker's calls
+    rounds: int = 0
+    ops_per_worker: int = 0
+    checked: int = 0
+    ops_per_sec_samples: list[float] = field(default_factory=list)
+    speedup_samples: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Verdict(Model):
+    """One series (variant × mode) against the document's claim of linear scaling."""
+
+    variant: str = ""
+    mode: str = ""
+    verdict: str = ""  # "linear", "sub-linear", "no scaling", with ", slows down"
+    best_speedup: float = 0.0
+    best_at: int = 0
+    speedups: dict[str, float] = field(default_factory=dict)  # workers -> speedup
+    of_control: float | None = None  # speedup ÷ the control's at control_at (CPU-bound series)
+    control_at: int | None = None
+
+
+@dataclass
+class WorkloadInfo(Model):
+    description: str = ""
+    io_bound: bool = False
+    notes: list[str] = field(default_factory=list)
+    ops_per_worker: int = 0
+
+
+@dataclass
+class Control(Model):
+    speedups: dict[str, float] = field(default_factory=dict)
+    note: str | None = None  # set when the machine offered less parallelism than its CPU count
+    ops_per_worker: int = 0
+
+
+@dataclass
+class Headline(Model):
+    variant: str = ""
+    mode: str = ""
+    workers: int = 0
+
+
+@dataclass
+class ConcurrencyResult(Model):
+    cpus: int = 0
+    modes: list[str] = field(default_factory=list)
+    workers: list[int] = field(default_factory=list)
+    rounds: int = 0
+    variants: dict[str, WorkloadInfo] = field(default_factory=dict)
+    rows: list[MatrixRow] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    criterion: str = ""
+    document_claim: str = ""
+    claim_holds_for: list[str] = field(default_factory=list)
+    claim_fails_for: list[str] = field(default_factory=list)
+    headline: Headline = field(default_factory=Headline)
+    calls_checked: int = 0
+    crosstalk: int = 0
+    control: Control = field(default_factory=Control)
+    load_average_before: list[float] = field(default_factory=list)
+
+
 def run(ctx: PassContext) -> PassOutput:
     from agnobench.measure.concurrency import measure_concurrency
 
-    return measure_concurrency(ctx, ctx.params)
+    samples, details = measure_concurrency(ctx, ctx.params)
+    return PassOutput(samples=samples, details=ConcurrencyResult.from_dict(details))
 
 
-PLUGIN = PassPlugin(name="concurrency", run=run, params=ConcurrencyParams, quick=quick, legacy_key="concurrency",
+PLUGIN = PassPlugin(name="concurrency", run=run, params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
+                    legacy_key="concurrency",
                     sections="agnobench.reporters.concurrency:concurrency_sections",
                     summary="threads, processes and asyncio tasks at 1..N workers: speedup, and every answer checked")

@@ -42,7 +42,8 @@ class LatencyResult(Model):
 def run(ctx: PassContext) -> PassOutput:
     from agnobench.measure.latency import measure_latency
 
-    return measure_latency(ctx, ctx.params)
+    samples, details = measure_latency(ctx, ctx.params)
+    return PassOutput(samples=samples, details=LatencyResult.from_dict(details))
 
 
 PLUGIN = PassPlugin(name="latency", run=run, params=LatencyParams, result=LatencyResult, quick=quick,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.model import Model
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,41 @@ def quick(params: VariantsParams) -> VariantsParams:
                    variant_calls=max(2, params.variant_calls // 3) if params.variant_calls else 0)
 
 
+@dataclass
+class VariantRow(Model):
+    """One variant: its time per call (per request when a call serves several), spread, p95, GC."""
+
+    name: str = ""
+    time_per_op_ns: float = 0.0  # median over rounds of each round's median call
+    mad_pct: float = 0.0
+    p95_ns: float = 0.0
+    calls: int = 0
+    gc_per_1k_calls: list[float] = field(default_factory=list)  # collections started, generations 0/1/2
+    vs_baseline: float | None = None  # ÷ the baseline, paired round by round
+    peak_bytes: float | None = None
+    allocated_bytes_per_op: float | None = None
+    allocs_per_op: float | None = None
+
+
+@dataclass
+class VariantsResult(Model):
+    subject: str = ""
+    baseline: str | None = None
+    subject_metric: str = "time_per_op_ns"
+    items_per_call: int = 1
+    calls_per_round: int = 0
+    rounds: int = 0
+    rows: list[VariantRow] = field(default_factory=list)
+
+
 def run(ctx: PassContext) -> PassOutput:
     from agnobench.measure.variants import measure_variants
 
-    return measure_variants(ctx, ctx.params)
+    samples, details = measure_variants(ctx, ctx.params)
+    return PassOutput(samples=samples, details=VariantsResult.from_dict(details))
 
 
-PLUGIN = PassPlugin(name="variants", run=run, params=VariantsParams, quick=quick, legacy_key="variants",
+PLUGIN = PassPlugin(name="variants", run=run, params=VariantsParams, result=VariantsResult, quick=quick,
+                    legacy_key="variants",
                     sections="agnobench.reporters.comparisons:variant_sections",
                     summary="variants of one job timed interleaved, the subject against the baseline round by round")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agnobench.compare import Comparison, MetricComparison, Verdict
 from agnobench.compare.stats import TEST_RANGES
-from agnobench.metrics import METRICS, metric_info
+from agnobench.metrics import metric_info
 from agnobench.reporters.format import format_bytes, format_ns
 
 COLUMNS = ["scenario", "metric", "baseline", "current", "change", "test", "threshold", "verdict"]
@@ -61,7 +61,7 @@ def format_verdict(row: MetricComparison) -> str:
 
 
 def cells(row: MetricComparison) -> list[str]:
-    return [row.scenario, metric_info(row.metric).label if row.metric in METRICS else row.metric,
+    return [row.scenario, metric_info(row.metric).label,
             format_figure(row.metric, row.baseline), format_figure(row.metric, row.current), format_change(row),
             format_test(row), f"±{row.rule.threshold_pct:g}%", format_verdict(row)]
 

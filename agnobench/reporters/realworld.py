@@ -9,11 +9,12 @@ single-op time, so measured-versus-multiplied is visible too.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 from agnobench.metrics import metric_info
+from agnobench.passes.batch import BatchResult, CurvePoint
 from agnobench.reporters.format import format_bytes, format_ns, format_value
-from agnobench.reporters.sections import Section
+from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
 
 ARITHMETIC_SUITE = "realworld"
@@ -39,12 +40,17 @@ def _figure(unit: str, value: float) -> str:
     return _decimal_bytes(value) if unit == "B" else format_value(unit, value)
 
 
+def _curve(result: ScenarioResult) -> list[CurvePoint]:
+    batch = result.result_of("batch")
+    return batch.curve if isinstance(batch, BatchResult) else []
+
+
 def _multiplied(result: ScenarioResult, metric: str) -> str:
-    curve = (result.result_of("batch") or {}).get("curve") or []
+    curve = _curve(result)
     if metric != "total_time_ns" or not curve:
         return ""
     last = curve[-1]
-    return f"{format_ns(last['multiplied_total_ns'])} ({last['count']:,} × {format_ns(last['single_op_ns'])})"
+    return f"{format_ns(last.multiplied_total_ns)} ({last.count:,} × {format_ns(last.single_op_ns)})"
 
 
 def _rows(result: ScenarioResult) -> list[list[str]]:
@@ -89,19 +95,18 @@ def document_sections(results: Sequence[ScenarioResult]) -> list[Section]:
 
 
 def scaling_section(result: ScenarioResult) -> Section | None:
-    batch: dict[str, Any] = result.result_of("batch") or {}
-    curve = batch.get("curve") or []
+    curve = _curve(result)
     if not result.ok or len(curve) < 2:
         return None
-    rows = [[f"{row['count']:,}", format_ns(row["total_time_ns"]), format_ns(row["time_per_item_ns"]),
-             f"{row.get('time_mad_pct', 0):.1f}%", format_bytes(row["total_retained_bytes"]),
-             format_bytes(row["retained_per_item_bytes"]), format_ns(row["multiplied_total_ns"])]
+    rows = [[f"{row.count:,}", format_ns(row.total_time_ns), format_ns(row.time_per_item_ns),
+             f"{row.time_mad_pct:.1f}%", format_bytes(row.total_retained_bytes),
+             format_bytes(row.retained_per_item_bytes), format_ns(row.multiplied_total_ns)]
             for row in curve]
-    verdict = batch.get("verdict") or {}
+    verdict = result.result_of("batch").verdict
     notes = []
-    if verdict:
-        notes.append(f"verdict: time per agent {verdict.get('time')}, retained per agent {verdict.get('retained')} "
-                     f"— {verdict.get('criterion')}.")
+    if verdict is not None:
+        notes.append(f"verdict: time per agent {verdict.time}, retained per agent {verdict.retained} "
+                     f"— {verdict.criterion}.")
     notes.append("time: untraced, GC on; retained: tracemalloc with all N alive after a full collection; "
                  "'N × one op' = N × the op timed alone.")
     return Section(title=f"{result.name}: cost per agent with N alive",

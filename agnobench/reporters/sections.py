@@ -1,47 +1,44 @@
-"""A table as data: title, columns, rows, notes — rendered by every reporter.
+"""Every table of a run, in reading order, as :class:`Section` data.
 
 The run's output is a list of sections: one table per suite, and after each
-suite the tables its scenarios' details call for (the concurrency matrix,
-the variant comparisons, the document's arithmetic, the scaling curve), then
-the side-by-side with reference figures. The rich and markdown reporters
-only lay them out, so both always show the same tables.
+suite the tables its passes call for (each pass names its own in
+``PassPlugin.sections``: the concurrency matrix, the variant comparisons, the
+scaling curve), the document's arithmetic for the real-world suite, then the
+side-by-side with reference figures. The rich and markdown reporters only lay
+them out, so both always show the same tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
+from agnobench.importing import import_reference
+from agnobench.measure.registry import plugins
+from agnobench.reporters.realworld import document_sections
+from agnobench.reporters.rows import build_reference_rows, reference_columns
+from agnobench.reporters.section import Section
+from agnobench.reporters.suites import suite_section, suites_in_order
 from agnobench.results import ScenarioResult
 
+__all__ = ["Section", "build_sections"]
 
-@dataclass
-class Section:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    right: set[int] = field(default_factory=set)  # right-aligned column indexes
-    notes: list[str] = field(default_factory=list)
-    failed: set[int] = field(default_factory=set)  # rows of failed scenarios
-    marks: int | None = None  # the column holding ✓/✗ marks
-    wrap: int | None = None  # the one column allowed to wrap (long text)
+SectionsFn = Callable[[Sequence[ScenarioResult]], list[Section]]
+
+
+def pass_section_builders() -> list[SectionsFn]:
+    """Each registered pass's own tables, in registry order (imported when a report is built)."""
+    return [import_reference(p.sections) for p in plugins() if p.sections]
 
 
 def build_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     """Every table of a run, in reading order."""
-    from agnobench.reporters.comparisons import variant_sections
-    from agnobench.reporters.concurrency import concurrency_sections
-    from agnobench.reporters.realworld import document_sections, scaling_sections
-    from agnobench.reporters.rows import build_reference_rows, reference_columns
-    from agnobench.reporters.suites import suite_section, suites_in_order
-
+    builders = pass_section_builders()
     sections: list[Section] = []
     for suite, members in suites_in_order(results):
         sections.append(suite_section(suite, members, results))
-        sections += concurrency_sections(members)
-        sections += variant_sections(members)
+        for build in builders:
+            sections += build(members)
         sections += document_sections(members)
-        sections += scaling_sections(members)
     side = [r for r in results if r.suite != "realworld"]  # realworld rows sit beside the document's arithmetic
     reference_rows = build_reference_rows(side)
     if reference_rows:

@@ -11,16 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from agnobench.metrics import METRICS, metric_info
+from agnobench.metrics import metric_info, metrics_with
 from agnobench.reporters.compare_rows import format_figure
 from agnobench.results import ResultsFile
 
-# Figures a reader compares across runs, in this order; the machine's kernel and
-# ops/s (time/op restated) would only repeat others. Unknown metrics follow.
-SHOWN_METRICS = ["time_per_op_ns", "time_per_op_rel", "retained_bytes_per_op", "allocated_bytes_per_op",
-                 "allocs_per_op", "instructions_per_op", "latency_p50_ns", "latency_p95_ns", "latency_p99_ns",
-                 "speedup", "efficiency"]
-HIDDEN_METRICS = {"ref_kernel_ns", "ops_per_sec"}
 
 
 @dataclass
@@ -47,7 +41,7 @@ class SideRow:
         return value / first
 
     def cells(self) -> list[str]:
-        label = metric_info(self.metric).label if self.metric in METRICS else self.metric
+        label = metric_info(self.metric).label
         out = [self.scenario, label]
         for index, value in enumerate(self.values):
             if value is None:
@@ -76,8 +70,9 @@ def labels_for(paths: Sequence[str | Path]) -> list[str]:
 
 
 def _metric_order(names: set[str]) -> list[str]:
-    known = [m for m in SHOWN_METRICS if m in names]
-    return known + sorted(names - set(SHOWN_METRICS) - HIDDEN_METRICS)
+    """Known metrics in the metric table's order, less the restated ones (ops/s, the kernel); unknown ones follow."""
+    known = metrics_with(lambda m: True, names)
+    return [m.name for m in known if not m.restated] + sorted(names - {m.name for m in known})
 
 
 def build_side_by_side(files: Sequence[LabelledResults]) -> SideBySide:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from agnobench.metrics import metric_info
+from agnobench.metrics import CORE, EXTRA, HIDDEN, metric_info, metrics_with
 from agnobench.reporters.format import format_ratio, format_value
-from agnobench.reporters.rows import FLOOR_SCENARIO, _target_cell, time_ratio
-from agnobench.reporters.sections import Section
+from agnobench.reporters.rows import FLOOR_SCENARIO, target_cell, time_ratio
+from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
 
 
@@ -43,49 +43,29 @@ def _spread(result: ScenarioResult) -> str:
     return f"{100 * metric.mad / metric.median:.1f}%"
 
 
-# Shown whenever one scenario of the suite has them.
-CORE: list[Column] = [
-    _metric("time_per_op_ns"),
-    Column("± MAD", _spread, lambda rs: any("time_per_op_ns" in r.metrics for r in rs), metric="time_per_op_ns"),
-    _metric("ops_per_sec"),
-    _metric("latency_p50_ns"),
-    _metric("latency_p95_ns"),
-    _metric("latency_p99_ns"),
-    _metric("retained_bytes_per_op"),
-    _metric("allocated_bytes_per_op", "alloc/op"),
-    _metric("allocs_per_op"),
-]
-# Given a column of their own only when every measured scenario of the suite has them (a concurrency
-# suite's speedup); otherwise they go, labelled, into the "more" cell of the scenarios that have them.
-EXTRA = ["speedup", "efficiency", "total_time_ns", "total_retained_bytes", "run_time_ns", "baseline_time_ns",
-         "overhead_ratio", "overhead_ns", "peak_bytes", "model_time_ns", "framework_time_ns", "framework_share_pct",
-         "time_growth", "retained_growth"]
-HIDDEN = {"ref_kernel_ns", "time_per_op_rel"}  # in the results file; the floor column uses them
+def _core_columns() -> list[Column]:
+    """The metrics declared ``column=CORE``, in the metric table's order; time/op brings its ± MAD."""
+    columns = []
+    for info in metrics_with(lambda m: m.column == CORE):
+        columns.append(_metric(info.name, info.column_header))
+        if info.name == "time_per_op_ns":
+            columns.append(Column("± MAD", _spread, lambda rs: any("time_per_op_ns" in r.metrics for r in rs),
+                                  metric="time_per_op_ns"))
+    return columns
+
+
+def _names(column: str) -> list[str]:
+    return [m.name for m in metrics_with(lambda m: m.column == column)]
 
 
 def _more_cell(result: ScenarioResult, own_columns: set[str]) -> str:
-    names = [n for n in EXTRA if n in result.metrics and n not in own_columns]
-    names += sorted(n for n in result.metrics if n not in HIDDEN and n not in own_columns and n not in EXTRA
-                    and n not in {c.metric for c in CORE})
+    """EXTRA metrics without a column of their own, in table order, then the rest (MORE, unknown) by name."""
+    extra, hidden, core = _names(EXTRA), set(_names(HIDDEN)), set(_names(CORE))
+    names = [n for n in extra if n in result.metrics and n not in own_columns]
+    names += sorted(n for n in result.metrics if n not in hidden and n not in own_columns and n not in extra
+                    and n not in core)
     return " · ".join(f"{metric_info(n).label} {format_value(metric_info(n).unit, result.metrics[n].median)}"
                       for n in names) or ""
-
-
-NOTES = {
-    "time_per_op_ns": "time/op: wall time of one call, median of all values; ± MAD in % of it.",
-    "speedup": "concurrency: time/op = aggregate wall time ÷ all calls of the scenario's headline cell (as Go's "
-               "RunParallel ns/op), with that cell's speedup and efficiency; the whole matrix follows.",
-    "total_time_ns": "batch: time/op and retained/op per item of the largest batch; total time and total retained "
-                     "for the whole batch, measured, not multiplied.",
-    "latency_p50_ns": "p50/p95/p99: individually timed calls, GC on; median over measuring processes.",
-    "allocated_bytes_per_op": "alloc/op, allocs/op: everything Python's allocators handed out during one op, "
-                              "temporaries included — the closest analogue of Go's B/op and allocs/op, "
-                              "not the same quantity.",
-    "overhead_ratio": "comparisons: time/op is the subject variant's time per call; × baseline = subject ÷ "
-                      "baseline, paired round by round (every variant in the comparisons table).",
-    "framework_share_pct": "framework share: end-to-end time minus the time measured inside the simulated LLM "
-                           "wait, as a share of end-to-end.",
-}
 
 
 def suites_in_order(results: Sequence[ScenarioResult]) -> list[tuple[str, list[ScenarioResult]]]:
@@ -97,8 +77,8 @@ def suites_in_order(results: Sequence[ScenarioResult]) -> list[tuple[str, list[S
 
 def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Sequence[ScenarioResult]) -> Section:
     measured = [r for r in members if r.ok]
-    columns = [c for c in CORE if c.shown(measured)]
-    columns += [_metric(n) for n in EXTRA if measured and all(n in r.metrics for r in measured)]
+    columns = [c for c in _core_columns() if c.shown(measured)]
+    columns += [_metric(n) for n in _names(EXTRA) if measured and all(n in r.metrics for r in measured)]
     own = {c.metric for c in columns}
     more = [_more_cell(r, own) for r in measured]
     if any(more):
@@ -117,13 +97,13 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
                 failed.add(len(rows))
             rows.append(row)
             continue
-        row = [result.name] + [c.cell(result) for c in columns] + [_target_cell(result.targets)]
+        row = [result.name] + [c.cell(result) for c in columns] + [target_cell(result.targets)]
         if with_floor:
             ratio = time_ratio(result, floor) if result is not floor else None
             row.append(format_ratio(ratio) if ratio is not None else "—")
         rows.append(row)
     shown = {c.metric for c in columns} | {n for r in measured for n in r.metrics}
-    notes = [note for metric, note in NOTES.items() if metric in shown]
+    notes = [m.note for m in metrics_with(lambda m: bool(m.note), shown)]
     if any(r.skipped for r in members):
         notes.append("skipped: what the scenario needs is not installed; the install line says how (not a failure).")
     if any(r.targets for r in measured):

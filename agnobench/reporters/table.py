@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from agnobench.reporters.sections import Section, build_sections
+from agnobench.reporters.section import Section
+from agnobench.reporters.sections import build_sections
 from agnobench.results import ScenarioResult
 
 
