@@ -7,6 +7,7 @@ import typer
 from agnobench import __version__
 from agnobench.commands.compare import compare
 from agnobench.commands.export import export
+from agnobench.commands.history import history
 from agnobench.commands.import_go import import_go
 from agnobench.commands.list_ import list_scenarios
 from agnobench.commands.merge import merge
@@ -30,6 +31,7 @@ app.command("report")(report)
 app.command("import-go")(import_go)
 app.command("export")(export)
 app.command("merge")(merge)
+app.command("history")(history)
 
 
 def _version_callback(value: bool) -> None:

@@ -6,7 +6,10 @@ import os
 import platform
 import sys
 from importlib import metadata
+from pathlib import Path
 from typing import Any
+
+from agnobench.gitinfo import git_facts
 
 
 def _version(package: str) -> str | None:
@@ -27,8 +30,13 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
-def describe() -> dict[str, Any]:
-    """Versions and machine facts, without importing agno (the parent stays light)."""
+def describe(directory: str | Path | None = None) -> dict[str, Any]:
+    """Versions and machine facts, without importing agno (the parent stays light).
+
+    ``git`` holds the commit, branch and dirty state of ``directory`` (default:
+    the current one) when it is a git checkout: ``agnobench history`` orders by it.
+    """
+    facts = git_facts(directory if directory is not None else Path.cwd())
     return {
         "python": platform.python_version(),
         "python_implementation": platform.python_implementation(),
@@ -41,6 +49,7 @@ def describe() -> dict[str, Any]:
         "cpu_model": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "executable": sys.executable,
+        **({"git": facts.to_dict()} if facts is not None else {}),
     }
 
 

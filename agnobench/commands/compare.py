@@ -17,6 +17,8 @@ from agnobench.errors import InputError
 from agnobench.reporters.compare_json import render_compare_json
 from agnobench.reporters.compare_markdown import render_compare_markdown
 from agnobench.reporters.compare_table import render_compare_table
+from agnobench.reporters.html.compare import render_compare_html
+from agnobench.reporters.html.output import require_plotly, write_html
 from agnobench.results import load_results
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
@@ -68,6 +70,8 @@ def compare(
     alpha: float = typer.Option(DEFAULT_ALPHA, "--alpha", min=1e-9, max=0.5,
                                 help="Significance level of the Mann-Whitney U test."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the comparison as a self-contained HTML "
+                                                              "page, e.g. for a CI artifact (needs agnobench[html])."),
 ) -> None:
     """Compare two results files: baseline, current, change, significance, verdict per metric.
 
@@ -79,6 +83,8 @@ def compare(
     """
     policy = ThresholdPolicy(default_pct=threshold, per_metric=parse_metric_thresholds(metric_threshold),
                              time_mode=time_mode, alpha=alpha)
+    if html is not None:
+        require_plotly(html)
     base_results = load_results(baseline)
     cur_results = load_results(current)
     comparison = compare_results(base_results, cur_results, policy, baseline_path=baseline, current_path=current,
@@ -91,4 +97,7 @@ def compare(
     else:
         render_compare_table(comparison, stdout_console())
     append_step_summary(markdown)
+    if html is not None:
+        write_html(html, render_compare_html(comparison))
+        print(f"HTML comparison written to {html}", file=sys.stderr)
     raise typer.Exit(comparison.exit_code)

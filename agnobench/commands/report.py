@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -12,6 +12,8 @@ from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_c
 from agnobench.errors import InputError
 from agnobench.interop.gobench import read_go_bench
 from agnobench.reporters.go_vs_python import GoPythonTable, build_go_vs_python
+from agnobench.reporters.html.files import render_files_html
+from agnobench.reporters.html.output import require_plotly, write_html
 from agnobench.reporters.report_json import render_report_json
 from agnobench.reporters.report_markdown import render_report_markdown
 from agnobench.reporters.report_table import render_report_table
@@ -45,6 +47,8 @@ def report(
     pair: List[str] = typer.Option([], "--pair", help="SCENARIO=BenchmarkName: pair a Python scenario with a Go "
                                                        "benchmark in the Go vs Python table (repeatable)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report with charts "
+                                                              "(needs agnobench[html])."),
 ) -> None:
     """Show results files side by side; with a Go and a Python file, the Go vs Python table too.
 
@@ -55,6 +59,8 @@ def report(
     Python's retained bytes) and computes the improvement factor.
     """
     extra_pairs = parse_pairs(pair)
+    if html is not None:
+        require_plotly(html)
     labels = labels_for(files)
     loaded = [LabelledResults(label, str(path), load_any(path)) for label, path in zip(labels, files)]
     side = build_side_by_side(loaded)
@@ -71,3 +77,6 @@ def report(
         sys.stdout.write(render_report_markdown(side, go_python))
     else:
         render_report_table(side, go_python, stdout_console())
+    if html is not None:
+        write_html(html, render_files_html(loaded, side, go_python))
+        print(f"HTML report written to {html}", file=sys.stderr)

@@ -20,6 +20,8 @@ from agnobench.measure.instructions import add_instructions, count_instructions_
 from agnobench.measure.settings import DEFAULT, QUICK
 from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
+from agnobench.reporters.html.output import require_plotly, write_html
+from agnobench.reporters.html.report import render_run_html
 from agnobench.reporters.instructions import render_instructions_markdown, render_instructions_table
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
@@ -59,6 +61,8 @@ def run(
                                       "callgrind: deterministic, for a tight CI gate (needs valgrind)."),
     instructions_only: bool = typer.Option(False, "--instructions-only", help="Count instructions only: skip the "
                                            "timing and memory passes."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report with charts "
+                                                              "(needs agnobench[html])."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
@@ -73,6 +77,8 @@ def run(
         check_references(scenario, Path.cwd())  # bad references fail fast, before any measuring
     if instructions or instructions_only:
         find_valgrind()  # missing valgrind is bad input: one line saying how to install it, exit 2
+    if html is not None:
+        require_plotly(html)  # before measuring: a missing extra must not cost a whole run
     settings = QUICK if quick else DEFAULT
     path = output or default_results_path()
     err = stderr_console()
@@ -115,6 +121,9 @@ def run(
         render_table(results_file.scenarios, stdout_console())
         render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
+    if html is not None:
+        write_html(html, render_run_html(results_file, str(path)))
+        err.print(f"HTML report written to {html}")
 
     failed = [r.name for r in results_file.scenarios if r.failed]  # skipped: not a failure
     missed = [r.name for r in results_file.scenarios if any(not t.met for t in r.targets)]

@@ -1,0 +1,121 @@
+"""The history in the terminal, as markdown and as JSON.
+
+One line per scenario: its headline figure at the latest point, the change
+against the previous point, and the gate's verdict on that last step (the
+worst over its gated metrics, named); then every marked step, commit named.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from tabulate import tabulate
+
+from agnobench.compare.verdict import Verdict
+from agnobench.history.trends import History, Mark, headline
+from agnobench.metrics import metric_info
+from agnobench.reporters.compare_rows import format_figure
+
+COLUMNS = ["scenario", "metric", "points", "latest", "at", "change", "verdict", "marks"]
+NOTES = [
+    "change and verdict: the latest point against the one before it where the scenario was measured, by the gate's "
+    "rule (agnobench compare: a significant difference beyond the metric's threshold); the verdict is the worst "
+    "over the scenario's gated metrics.",
+    "marks: regressions (✗) and improvements (✓) of gated metrics between consecutive points, over the whole history.",
+    "at: the commit of the latest point (* = uncommitted changes), or its time when the run recorded no commit.",
+]
+ORDER = {Verdict.regression: 0, Verdict.improvement: 1, Verdict.not_significant: 2, Verdict.unchanged: 3}
+
+
+@dataclass
+class Line:
+    cells: list[str]
+    regression: bool
+
+
+def _verdict(history: History, scenario: str, point: int) -> tuple[str, bool]:
+    steps = [(t.metric, s.comparison) for t in history.trends_of(scenario) for s in t.steps
+             if s.point == point and s.comparison is not None and s.comparison.gated]
+    if not steps:
+        failed = any(s.point == point and s.value is None for t in history.trends_of(scenario) for s in t.steps)
+        return ("✗ failed" if failed else "— first point"), failed
+    metric, worst = min(steps, key=lambda item: ORDER[item[1].verdict])
+    if worst.verdict in (Verdict.regression, Verdict.improvement):
+        mark = "✗" if worst.verdict is Verdict.regression else "✓"
+        change = f" {worst.change_pct:+.1f}%" if worst.change_pct is not None else ""
+        return f"{mark} {worst.verdict.value} ({metric_info(metric).label}{change})", worst.verdict is Verdict.regression
+    return ("=" if worst.verdict is Verdict.unchanged else "?") + f" {worst.verdict.value}", False
+
+
+def mark_text(mark: Mark, history: History) -> str:
+    c = mark.comparison
+    change = f"{c.change_pct:+.1f}%" if c.change_pct is not None else "new"
+    return (f"{'✗' if c.verdict is Verdict.regression else '✓'} {metric_info(mark.metric).label} {change} at "
+            f"{history.points[mark.point].label} (from {history.points[mark.previous].label})")
+
+
+def lines(history: History) -> list[Line]:
+    out = []
+    last_point = len(history.points) - 1
+    for scenario in history.scenarios:
+        trends = history.trends_of(scenario)
+        lead = headline(trends)
+        if lead is None:
+            continue
+        latest = lead.steps[-1]
+        at = history.points[latest.point].label
+        if latest.point != last_point:
+            at += " (not in the latest run)"
+        value = format_figure(lead.metric, latest.value) if latest.value is not None else latest.status
+        c = latest.comparison
+        change = (f"{c.change_pct:+.1f}%" if c.change_pct is not None else "new") if c else "—"
+        verdict, bad = _verdict(history, scenario, latest.point)
+        marks = [m for m in history.marks if m.scenario == scenario]
+        marks_cell = f"{sum(m.comparison.verdict is Verdict.regression for m in marks)}✗ " \
+                     f"{sum(m.comparison.verdict is Verdict.improvement for m in marks)}✓" if marks else "—"
+        out.append(Line([scenario, metric_info(lead.metric).label, str(len(lead.measured)), value, at, change,
+                         verdict, marks_cell], bad))
+    return out
+
+
+def render_history_table(history: History, console: Console) -> None:
+    table = Table(title=f"agnobench history · {len(history.points)} results file(s)", title_justify="left",
+                  header_style="bold")
+    for index, name in enumerate(COLUMNS):
+        table.add_column(name, justify="right" if index in (2, 3, 5) else "left", no_wrap=index != 6)
+    for line in lines(history):
+        cells = [escape(c) for c in line.cells]
+        cells[6] = f"[red]{cells[6]}[/red]" if line.regression else cells[6].replace("✓", "[green]✓[/green]")
+        table.add_row(*cells)
+    console.print(table)
+    for mark in history.marks:
+        console.print(f"  {escape(mark.scenario)}: {escape(mark_text(mark, history))}")
+    for note in NOTES:
+        console.print(f"[dim]{escape(note)}[/dim]")
+    for skipped in history.skipped:
+        console.print(f"[dim]skipped {escape(skipped)}[/dim]")
+
+
+def render_history_markdown(history: History) -> str:
+    rows = [[c.replace("|", "\\|") for c in line.cells] for line in lines(history)]
+    parts = [f"### agnobench history · {len(history.points)} results file(s)", "",
+             tabulate(rows, headers=COLUMNS, tablefmt="github", disable_numparse=True), ""]
+    if history.marks:
+        parts += ["Marked steps:", ""] + [f"- {m.scenario}: {mark_text(m, history)}" for m in history.marks] + [""]
+    parts += [f"- {note}" for note in NOTES] + [f"- skipped {s}" for s in history.skipped]
+    return "\n".join(parts) + "\n"
+
+
+def history_to_dict(history: History) -> dict[str, Any]:
+    return {"points": [p.to_dict() for p in history.points], "trends": [t.to_dict() for t in history.trends],
+            "marks": [m.to_dict(history.points) for m in history.marks],
+            "summary": [dict(zip(COLUMNS, line.cells)) for line in lines(history)], "skipped": history.skipped}
+
+
+def render_history_json(history: History) -> str:
+    return json.dumps(history_to_dict(history), indent=1) + "\n"

@@ -1,0 +1,1 @@
+"""The self-contained HTML report: charts (plotly.js, inlined) beside the reporters' tables."""

@@ -1,0 +1,177 @@
+"""Plotly figures from the typed chart data: bars with targets and references, curves, the matrix.
+
+Figures are built with plotly's own graph objects (validated property by
+property) and rendered in the page by plotly.js, inlined; nothing here draws.
+Values are scaled to one readable unit per chart (µs rather than 10,400 ns);
+hover text carries the exact figure as the tables format it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from agnobench.reporters.format import format_bytes, format_ns, format_value
+from agnobench.reporters.html.data import (ConcurrencyChart, FrameworkChart, LatencyChart, MetricChart,
+                                           SaturationSeries, ScalingCurve, VariantChart)
+
+SYMBOLS = ["diamond", "star", "triangle-up", "square", "cross", "x"]
+MODE_COLOURS = {"threads": "#1f77b4", "processes": "#d62728", "asyncio": "#2ca02c"}
+LOG_SPREAD = 30.0  # values further apart than this share a log axis
+
+
+def scale_for(unit: str, values: Sequence[float]) -> tuple[float, str]:
+    """A divisor and unit label that make the largest typical value readable."""
+    top = max((abs(v) for v in values if v), default=0.0)
+    if unit == "ns":
+        for scale, label in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+            if top >= scale:
+                return scale, label
+        return 1.0, "ns"
+    if unit == "B":
+        for scale, label in ((1024.0 ** 2, "MiB"), (1024.0, "KiB")):
+            if top >= 10 * scale:
+                return scale, label
+        return 1.0, "B"
+    return 1.0, {"count": "", "1/s": "/s", "ratio": "×", "%": "%"}.get(unit, unit)
+
+
+def _log_axis(values: Sequence[float]) -> bool:
+    positive = [v for v in values if v and v > 0]
+    return len(positive) > 1 and max(positive) / min(positive) > LOG_SPREAD
+
+
+def _layout(title: str, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = dict(title=dict(text=title, font=dict(size=14)), template="plotly_white", height=360,
+                                  margin=dict(l=60, r=20, t=60, b=90), legend=dict(orientation="h", y=-0.3))
+    layout.update(extra)
+    return layout
+
+
+def metric_figure(chart: MetricChart) -> Any:
+    import plotly.graph_objects as go
+
+    everything = [b.value for b in chart.bars] + [m.value for m in chart.targets] + \
+                 [m.value for ms in chart.references.values() for m in ms]
+    scale, unit = scale_for(chart.unit, everything)
+    fig = go.Figure()
+    fig.add_bar(name="agno here (median)", x=[b.scenario for b in chart.bars], y=[b.value / scale for b in chart.bars],
+                error_y=dict(type="data", array=[(b.spread or 0) / scale for b in chart.bars], visible=True),
+                hovertext=[format_value(chart.unit, b.value) for b in chart.bars], marker_color="#4c78a8")
+    if chart.targets:
+        fig.add_scatter(name=chart.targets[0].label + " (target)", mode="markers", x=[m.scenario for m in chart.targets],
+                        y=[m.value / scale for m in chart.targets],
+                        marker=dict(symbol="line-ew-open", size=34, line=dict(width=3, color="#e45756")),
+                        hovertext=[f"{m.label} {format_value(chart.unit, m.value)}" for m in chart.targets])
+    for index, (label, markers) in enumerate(chart.references.items()):
+        fig.add_scatter(name=label, mode="markers", x=[m.scenario for m in markers], y=[m.value / scale for m in markers],
+                        marker=dict(symbol=SYMBOLS[index % len(SYMBOLS)], size=11),
+                        hovertext=[format_value(chart.unit, m.value) for m in markers])
+    title = f"{chart.suite}: {chart.label}"
+    if chart.not_measured:
+        title += f"<br><sub>not measured: {', '.join(chart.not_measured)}</sub>"
+    fig.update_layout(**_layout(title, yaxis=dict(title=unit, type="log" if _log_axis(everything) else "linear")))
+    return fig
+
+
+def latency_figure(chart: LatencyChart) -> Any:
+    import plotly.graph_objects as go
+
+    values = [v for vs in chart.percentiles.values() for v in vs if v]
+    scale, unit = scale_for("ns", values)
+    fig = go.Figure()
+    for label, per_scenario in chart.percentiles.items():
+        fig.add_bar(name=label, x=chart.scenarios, y=[v / scale if v else None for v in per_scenario],
+                    hovertext=[format_ns(v) if v else "—" for v in per_scenario])
+    fig.update_layout(**_layout(f"{chart.suite}: latency percentiles", barmode="group",
+                                yaxis=dict(title=unit, type="log" if _log_axis(values) else "linear")))
+    return fig
+
+
+def scaling_figure(curve: ScalingCurve) -> Any:
+    import plotly.graph_objects as go
+
+    t_scale, t_unit = scale_for("ns", curve.time_per_item_ns)
+    b_scale, b_unit = scale_for("B", curve.retained_per_item_bytes)
+    fig = go.Figure()
+    fig.add_scatter(name="time per agent", x=curve.counts, y=[v / t_scale for v in curve.time_per_item_ns],
+                    mode="lines+markers", hovertext=[format_ns(v) for v in curve.time_per_item_ns])
+    if any(curve.single_op_ns):
+        fig.add_scatter(name="one op timed alone ('N × one op')", x=curve.counts,
+                        y=[v / t_scale for v in curve.single_op_ns], mode="lines", line=dict(dash="dash"))
+    fig.add_scatter(name="retained per agent", x=curve.counts, y=[v / b_scale for v in curve.retained_per_item_bytes],
+                    mode="lines+markers", yaxis="y2", hovertext=[format_bytes(v) for v in curve.retained_per_item_bytes])
+    title = f"{curve.scenario}: cost per agent with N alive" + (f"<br><sub>{curve.verdict}</sub>" if curve.verdict else "")
+    fig.update_layout(**_layout(title, xaxis=dict(title="agents alive", type="log"),
+                                yaxis=dict(title=f"time/agent ({t_unit})", rangemode="tozero"),
+                                yaxis2=dict(title=f"retained/agent ({b_unit})", overlaying="y", side="right",
+                                            rangemode="tozero")))
+    return fig
+
+
+def concurrency_figure(chart: ConcurrencyChart) -> Any:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    variants = sorted({s.variant for s in chart.series if not s.control})
+    dashes = ["solid", "dot", "dashdot", "longdash"]
+    for series in chart.series:
+        if series.control:
+            style = dict(color="#7f7f7f", dash="dash", width=2)
+            name = f"control (pure Python) · {series.mode}"
+        else:
+            style = dict(color=MODE_COLOURS.get(series.mode), dash=dashes[variants.index(series.variant) % len(dashes)])
+            name = f"{series.variant} · {series.mode}"
+        fig.add_scatter(name=name, x=series.workers, y=series.speedups, mode="lines+markers", line=style)
+    for label, (workers, ideal) in chart.ideals.items():
+        fig.add_scatter(name=label, x=workers, y=ideal, mode="lines", line=dict(color="black", width=1, dash="dot"))
+    fig.update_layout(**_layout(f"{chart.scenario}: speedup against workers ({chart.cpus} CPUs)", height=420,
+                                xaxis=dict(title="workers", type="log", tickvals=sorted({w for s in chart.series
+                                                                                        for w in s.workers})),
+                                yaxis=dict(title="speedup vs 1 worker", rangemode="tozero")))
+    return fig
+
+
+def variant_figure(chart: VariantChart) -> Any:
+    import plotly.graph_objects as go
+
+    scale, unit = scale_for("ns", chart.time_per_call_ns)
+    colours = ["#e45756" if v == chart.subject else "#9d9d9d" if v == chart.baseline else "#4c78a8"
+               for v in chart.variants]
+    fig = go.Figure(go.Bar(x=chart.variants, y=[v / scale for v in chart.time_per_call_ns], marker_color=colours,
+                           hovertext=[format_ns(v) for v in chart.time_per_call_ns], name="time/call"))
+    fig.update_layout(**_layout(f"{chart.scenario}: variants (grey baseline, red subject)",
+                                yaxis=dict(title=unit, type="log" if _log_axis(chart.time_per_call_ns) else "linear")))
+    return fig
+
+
+def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Any:
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("requests/s", "latency p50 / p99 (ms)"))
+    for index, s in enumerate(series):
+        colour = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"][index % 5]
+        fig.add_scatter(name=f"{s.label} req/s", x=s.concurrency, y=s.requests_per_sec, mode="lines+markers",
+                        line=dict(color=colour), row=1, col=1)
+        for values, label, dash in ((s.p50_ns, "p50", "solid"), (s.p99_ns, "p99", "dash")):
+            if any(v is not None for v in values):
+                fig.add_scatter(name=f"{s.label} {label}", x=s.concurrency,
+                                y=[v / 1e6 if v is not None else None for v in values], mode="lines+markers",
+                                line=dict(color=colour, dash=dash), row=1, col=2)
+    fig.update_xaxes(type="log", title_text="concurrency")
+    fig.update_layout(**_layout(f"{scenario}: saturation", height=400))
+    return fig
+
+
+def framework_figure(chart: FrameworkChart) -> Any:
+    import plotly.graph_objects as go
+
+    from agnobench.metrics import metric_info
+
+    unit = metric_info(chart.metric).unit
+    scale, label = scale_for(unit, chart.values)
+    colours = ["#e45756" if f.lower() == "agno" else "#4c78a8" for f in chart.frameworks]
+    fig = go.Figure(go.Bar(x=chart.frameworks, y=[v / scale for v in chart.values], marker_color=colours,
+                           hovertext=[format_value(unit, v) for v in chart.values]))
+    fig.update_layout(**_layout(f"frameworks: {chart.measure} ({metric_info(chart.metric).label})",
+                                yaxis=dict(title=label, type="log" if _log_axis(chart.values) else "linear")))
+    return fig
