@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from agnobench.reporters.html.data import concurrency_chart, metric_chart, scaling_curve
+from agnobench.reporters.html.data import (concurrency_chart, framework_charts, metric_chart, saturation_series,
+                                           scaling_curve)
 from agnobench.reporters.html.report import build_parts, render_run_html
 from agnobench.reporters.sections import build_sections
-from agnobench.results import load_results
+from agnobench.results import Metric, ScenarioResult, load_results, save_results
 from browser import find_chromium, open_page
 from conftest import run_cli
 from gate_files import invoke, noisy, scenario, write
@@ -42,6 +43,37 @@ def _assert_clean(page_path: Path, min_charts: int) -> dict:
     assert charts["drawn"] == charts["total"] and charts["missing"] == [], charts
     assert charts["rendered"] == str(charts["total"]), charts
     return charts
+
+
+def _service(name: str, per_level_rps: list[float]) -> ScenarioResult:
+    """The service pass's details as its typed result writes them (runs → levels → load)."""
+    levels = [{"load": {"connections": c, "duration_s": 2.0, "good": int(rps * 2),
+                        "latency": {"p50": 1e6 * c / rps * 1000, "p99": 3e6 * c / rps * 1000}}}
+              for c, rps in zip([1, 10, 100], per_level_rps)]
+    return ScenarioResult(name=name, suite="service", metrics={"requests_per_sec": Metric.single(max(per_level_rps))},
+                          details={"service": {"runs": [{"workers": 1, "levels": levels}]}})
+
+
+def _framework(name: str, time_ns: float) -> ScenarioResult:
+    return ScenarioResult(name=name, suite="frameworks", metrics={"time_per_op_ns": Metric.from_samples([time_ns] * 3)})
+
+
+def with_new_suites(path: Path) -> Path:
+    results = load_results(OLD_RUN)
+    results.scenarios += [_service("service-control", [900.0, 4000.0, 4100.0]),
+                          _service("service-agentos", [300.0, 700.0, 720.0]),
+                          _framework("agno-run", 65_000.0), _framework("langgraph-run", 303_000.0)]
+    save_results(results, path)
+    return path
+
+
+def test_service_and_framework_accessors(tmp_path: Path) -> None:
+    results = load_results(with_new_suites(tmp_path / "r.json")).scenarios
+    series = saturation_series(next(r for r in results if r.name == "service-agentos"))
+    assert len(series) == 1 and series[0].concurrency == [1.0, 10.0, 100.0]
+    assert series[0].requests_per_sec == pytest.approx([300.0, 700.0, 720.0])
+    charts = framework_charts(results)
+    assert [(c.measure, c.frameworks) for c in charts] == [("run", ["agno", "langgraph"])]
 
 
 def test_accessors_read_the_old_schema() -> None:
@@ -77,11 +109,14 @@ def test_every_section_is_on_the_page_beside_its_charts() -> None:
 
 def test_report_html_opens_offline_in_chromium(tmp_path: Path) -> None:
     _browser_or_skip()
+    source = with_new_suites(tmp_path / "r.json")  # every kind of chart: suites, matrix, curve, saturation, frameworks
     out = tmp_path / "report.html"
-    result = invoke("report", str(OLD_RUN), "--html", str(out))
+    result = invoke("report", str(source), "--html", str(out))
     assert result.returncode == 0, result.stderr
-    charts = _assert_clean(out, min_charts=8)
-    assert charts["tables"] >= len(build_sections(load_results(OLD_RUN).scenarios))
+    charts = _assert_clean(out, min_charts=12)
+    assert charts["tables"] >= len(build_sections(load_results(source).scenarios))
+    html = out.read_text(encoding="utf-8")
+    assert "service (all servers): saturation" in html and "frameworks: run" in html
 
 
 def test_compare_html_opens_offline_in_chromium(tmp_path: Path) -> None:

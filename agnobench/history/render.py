@@ -42,8 +42,11 @@ def _verdict(history: History, scenario: str, point: int) -> tuple[str, bool]:
     steps = [(t.metric, s.comparison) for t in history.trends_of(scenario) for s in t.steps
              if s.point == point and s.comparison is not None and s.comparison.gated]
     if not steps:
-        failed = any(s.point == point and s.value is None for t in history.trends_of(scenario) for s in t.steps)
-        return ("✗ failed" if failed else "— first point"), failed
+        status = next((s.status for t in history.trends_of(scenario) for s in t.steps
+                       if s.point == point and s.value is None), None)
+        if status is None:
+            return "— first point", False
+        return ("✗ failed", True) if status == "failed" else (f"— {status}", False)
     metric, worst = min(steps, key=lambda item: ORDER[item[1].verdict])
     if worst.verdict in (Verdict.regression, Verdict.improvement):
         mark = "✗" if worst.verdict is Verdict.regression else "✓"

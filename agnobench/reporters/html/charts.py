@@ -14,7 +14,9 @@ from agnobench.reporters.format import format_bytes, format_ns, format_value
 from agnobench.reporters.html.data import (ConcurrencyChart, FrameworkChart, LatencyChart, MetricChart,
                                            SaturationSeries, ScalingCurve, VariantChart)
 
-SYMBOLS = ["diamond", "star", "triangle-up", "square", "cross", "x"]
+REFERENCE_STYLES = [("diamond", "#54a24b"), ("star", "#b279a2"), ("triangle-up", "#f58518"), ("square", "#72b7b2"),
+                    ("cross", "#ff9da6"), ("x", "#9d755d")]
+_reference_style: dict[str, tuple[str, str]] = {}  # one look per reference across every chart of a page
 MODE_COLOURS = {"threads": "#1f77b4", "processes": "#d62728", "asyncio": "#2ca02c"}
 LOG_SPREAD = 30.0  # values further apart than this share a log axis
 
@@ -40,6 +42,13 @@ def _log_axis(values: Sequence[float]) -> bool:
     return len(positive) > 1 and max(positive) / min(positive) > LOG_SPREAD
 
 
+def value_axis(title: str, values: Sequence[float]) -> dict[str, Any]:
+    """A y axis in the chart's unit: log when the values span more than ×30, plain decimals either way."""
+    log = _log_axis(values)
+    return dict(title=title, type="log" if log else "linear", tickformat="~g" if log else None,
+                rangemode=None if log else "tozero")
+
+
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = dict(title=dict(text=title, font=dict(size=14)), template="plotly_white", height=360,
                                   margin=dict(l=60, r=20, t=60, b=90), legend=dict(orientation="h", y=-0.3))
@@ -58,18 +67,19 @@ def metric_figure(chart: MetricChart) -> Any:
                 error_y=dict(type="data", array=[(b.spread or 0) / scale for b in chart.bars], visible=True),
                 hovertext=[format_value(chart.unit, b.value) for b in chart.bars], marker_color="#4c78a8")
     if chart.targets:
-        fig.add_scatter(name=chart.targets[0].label + " (target)", mode="markers", x=[m.scenario for m in chart.targets],
+        fig.add_scatter(name=f"target ({chart.targets[0].label.split()[-1]} bound)", mode="markers", x=[m.scenario for m in chart.targets],
                         y=[m.value / scale for m in chart.targets],
                         marker=dict(symbol="line-ew-open", size=34, line=dict(width=3, color="#e45756")),
                         hovertext=[f"{m.label} {format_value(chart.unit, m.value)}" for m in chart.targets])
-    for index, (label, markers) in enumerate(chart.references.items()):
+    for label, markers in chart.references.items():
+        symbol, colour = _reference_style.setdefault(label, REFERENCE_STYLES[len(_reference_style) % len(REFERENCE_STYLES)])
         fig.add_scatter(name=label, mode="markers", x=[m.scenario for m in markers], y=[m.value / scale for m in markers],
-                        marker=dict(symbol=SYMBOLS[index % len(SYMBOLS)], size=11),
+                        marker=dict(symbol=symbol, size=11, color=colour, line=dict(width=1, color="#333")),
                         hovertext=[format_value(chart.unit, m.value) for m in markers])
     title = f"{chart.suite}: {chart.label}"
     if chart.not_measured:
         title += f"<br><sub>not measured: {', '.join(chart.not_measured)}</sub>"
-    fig.update_layout(**_layout(title, yaxis=dict(title=unit, type="log" if _log_axis(everything) else "linear")))
+    fig.update_layout(**_layout(title, yaxis=value_axis(unit, everything)))
     return fig
 
 
@@ -83,7 +93,7 @@ def latency_figure(chart: LatencyChart) -> Any:
         fig.add_bar(name=label, x=chart.scenarios, y=[v / scale if v else None for v in per_scenario],
                     hovertext=[format_ns(v) if v else "—" for v in per_scenario])
     fig.update_layout(**_layout(f"{chart.suite}: latency percentiles", barmode="group",
-                                yaxis=dict(title=unit, type="log" if _log_axis(values) else "linear")))
+                                yaxis=value_axis(unit, values)))
     return fig
 
 
@@ -140,7 +150,7 @@ def variant_figure(chart: VariantChart) -> Any:
     fig = go.Figure(go.Bar(x=chart.variants, y=[v / scale for v in chart.time_per_call_ns], marker_color=colours,
                            hovertext=[format_ns(v) for v in chart.time_per_call_ns], name="time/call"))
     fig.update_layout(**_layout(f"{chart.scenario}: variants (grey baseline, red subject)",
-                                yaxis=dict(title=unit, type="log" if _log_axis(chart.time_per_call_ns) else "linear")))
+                                yaxis=value_axis(unit, chart.time_per_call_ns)))
     return fig
 
 
@@ -157,7 +167,7 @@ def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Any:
                 fig.add_scatter(name=f"{s.label} {label}", x=s.concurrency,
                                 y=[v / 1e6 if v is not None else None for v in values], mode="lines+markers",
                                 line=dict(color=colour, dash=dash), row=1, col=2)
-    fig.update_xaxes(type="log", title_text="concurrency")
+    fig.update_xaxes(type="log", title_text="connections (closed loop)")
     fig.update_layout(**_layout(f"{scenario}: saturation", height=400))
     return fig
 
@@ -173,5 +183,5 @@ def framework_figure(chart: FrameworkChart) -> Any:
     fig = go.Figure(go.Bar(x=chart.frameworks, y=[v / scale for v in chart.values], marker_color=colours,
                            hovertext=[format_value(unit, v) for v in chart.values]))
     fig.update_layout(**_layout(f"frameworks: {chart.measure} ({metric_info(chart.metric).label})",
-                                yaxis=dict(title=label, type="log" if _log_axis(chart.values) else "linear")))
+                                yaxis=value_axis(label, chart.values)))
     return fig

@@ -214,24 +214,39 @@ def _first(row: dict[str, Any], *keys: str) -> Any:
     return next((row[k] for k in keys if row.get(k) is not None), None)
 
 
+def _level_point(level: dict[str, Any]) -> tuple[float, float, float | None, float | None] | None:
+    """(connections, good responses/s, p50 ns, p99 ns) of one closed-loop level of the service pass."""
+    load = level.get("load") if isinstance(level.get("load"), dict) else level
+    latency = load.get("latency") if isinstance(load.get("latency"), dict) else {}
+    duration = float(load.get("duration_s") or 0)
+    if "good" in load and duration > 0:
+        rps = float(load["good"]) / duration
+    else:
+        rps = _first(load, "requests_per_sec", "rps")
+    x = _first(load, "connections", "concurrency")
+    if rps is None or x is None:
+        return None
+    return float(x), float(rps), _first(latency, "p50") or _first(load, "latency_p50_ns"), \
+        _first(latency, "p99") or _first(load, "latency_p99_ns")
+
+
 def saturation_series(result: ScenarioResult) -> list[SaturationSeries]:
-    """The service pass's levels, one series per server variant (control included) when it has several."""
-    info = pass_details(result, "service") or pass_details(result, "http_load") or pass_details(result, "load")
-    levels = info.get("levels") or info.get("curve") or []
-    if not result.ok or not isinstance(levels, list):
+    """The service pass's closed-loop levels: one series per server configuration (uvicorn workers)."""
+    info = pass_details(result, "service")
+    if not result.ok:
         return []
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for level in levels:
-        if isinstance(level, dict) and _first(level, "requests_per_sec", "rps") is not None:
-            groups.setdefault(str(level.get("variant") or level.get("server") or result.name), []).append(level)
+    runs = info.get("runs") if isinstance(info.get("runs"), list) else [{"levels": info.get("levels") or []}]
     out = []
-    for label, points in groups.items():
-        points.sort(key=lambda p: float(_first(p, "concurrency", "connections", "rate") or 0))
-        out.append(SaturationSeries(
-            label, [float(_first(p, "concurrency", "connections", "rate") or 0) for p in points],
-            [float(_first(p, "requests_per_sec", "rps")) for p in points],
-            [_first(p, "latency_p50_ns", "p50_ns") for p in points],
-            [_first(p, "latency_p99_ns", "p99_ns") for p in points]))
+    for run in runs:
+        if not isinstance(run, dict):
+            continue
+        points = sorted(p for p in (_level_point(lv) for lv in run.get("levels") or [] if isinstance(lv, dict)) if p)
+        if not points:
+            continue
+        workers = run.get("workers")
+        label = result.name + (f" · {workers} worker{'s' if workers != 1 else ''}" if workers else "")
+        out.append(SaturationSeries(label, [p[0] for p in points], [p[1] for p in points],
+                                    [p[2] for p in points], [p[3] for p in points]))
     return out
 
 
@@ -248,12 +263,20 @@ class FrameworkChart:
     values: list[float]
 
 
+KNOWN_FRAMEWORKS = ("pydantic-ai", "openai-agents", "langgraph", "crewai", "smolagents", "agno")
+
+
 def _framework_of(result: ScenarioResult) -> tuple[str, str] | None:
-    """(framework, measure) of a frameworks-suite scenario, from its details or its pass's result."""
+    """(framework, measure) of a frameworks-suite scenario: from its details, else from its name."""
     for source in (pass_details(result, "frameworks"), pass_details(result, "framework"), result.details):
         framework = source.get("framework")
         if isinstance(framework, str):
             return framework, str(source.get("measure") or source.get("case") or result.name)
+    name = result.name.lower()
+    for framework in KNOWN_FRAMEWORKS:  # "langgraph-run-tool" -> ("langgraph", "run-tool")
+        if framework in name.replace("_", "-"):
+            measure = name.replace("_", "-").replace(framework, "").strip("-").replace("--", "-")
+            return framework, measure or result.name
     return None
 
 

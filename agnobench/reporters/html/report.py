@@ -10,6 +10,7 @@ stands beside the table about that scenario.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any, Sequence
 
 from agnobench.reporters.html import charts, data
@@ -64,6 +65,9 @@ def _suite_charts(suite: str, members: Sequence[ScenarioResult]) -> list[Any]:
         chart = data.metric_chart(suite, members, name)
         if chart is not None:
             figures.append(charts.metric_figure(chart))
+    saturation = [s for r in members for s in data.saturation_series(r)]
+    if len({s.label.split(" · ")[0] for s in saturation}) > 1:  # several servers: one chart, control beside agno
+        figures.append(charts.saturation_figure(f"{suite} (all servers)", saturation))
     if suite == data.FRAMEWORKS_SUITE:
         figures += [charts.framework_figure(c) for c in data.framework_charts(members)]
     return figures
@@ -126,26 +130,45 @@ def _grid(page: Page, figures: Sequence[Any]) -> str:
     return '<div class="grid">' + "".join(page.chart(f) for f in figures) + "</div>" if figures else ""
 
 
+def summary_line(results: ResultsFile) -> str:
+    """The run in one line, for the top of the page: what was measured, on what, at which commit."""
+    env, git = results.environment, results.environment.get("git")
+    parts = [f"{len(results.scenarios)} scenario(s)", f"{results.settings.get('mode', '?')} mode", results.created,
+             f"agno {env.get('agno')}", f"Python {env.get('python')}", f"{env.get('cpu_count')} × {env.get('cpu_model')}"]
+    if isinstance(git, dict):
+        parts.append(f"commit {git.get('short')} ({git.get('branch') or 'detached'}{', dirty' if git.get('dirty') else ''})")
+    return " · ".join(str(p) for p in parts)
+
+
+WIDE = 6  # a table with more columns than this goes under its charts, not beside them
+
+
 def add_run(page: Page, results: ResultsFile, label: str = "") -> None:
-    """Append one results file's environment, settings and suites to ``page``."""
-    prefix = f"{label}: " if label else ""
-    page.add(f'<h2>{prefix}Environment and settings</h2><div class="facts">'
-             + section_html(facts_section("Environment", environment_facts(results)))
-             + section_html(facts_section("Settings", settings_facts(results))) + "</div>")
+    """Append one results file's suites, then its environment and settings, to ``page``."""
+    prefix = f"{escape(label)}: " if label else ""
+    if label:
+        page.add(f'<p class="summary">{prefix}{escape(summary_line(results))}</p>')
     for part in build_parts(results.scenarios):
-        page.add(f"<h2>{prefix}{part.suite or 'Across suites'}</h2>")
+        page.add(f"<h2>{prefix}{escape(part.suite or 'Across suites')}</h2>")
         page.add(_grid(page, part.charts))
         placed = _attach(part)
         for index, section in enumerate(part.sections):
             beside = placed.get(index, [])
             heading = f"{section.title} (table)" if section.title == part.suite else section.title
             table = section_html(section, heading)
-            page.add(f'<div class="pair">{table}{_grid(page, beside)}</div>' if beside else table)
+            if not beside:
+                page.add(table)
+            elif len(section.columns) > WIDE:
+                page.add(_grid(page, beside) + table)
+            else:
+                page.add(f'<div class="pair">{table}{_grid(page, beside)}</div>')
         page.add(_grid(page, placed.get(-1, [])))
+    page.add(f'<h2>{prefix}Environment and settings</h2><div class="facts">'
+             + section_html(facts_section("Environment", environment_facts(results)))
+             + section_html(facts_section("Settings", settings_facts(results))) + "</div>")
 
 
 def render_run_html(results: ResultsFile, source: str = "") -> str:
-    count = len(results.scenarios)
-    page = Page("agnobench report", f"{count} scenario(s) · {results.created}" + (f" · {source}" if source else ""))
+    page = Page("agnobench report", summary_line(results) + (f" · {source}" if source else ""))
     add_run(page, results)
     return page.render(footer="Made by agnobench; every chart and table from the results file, nothing fetched.")
