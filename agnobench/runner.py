@@ -1,90 +1,58 @@
-"""Run scenarios, each in its own worker process, and collect their results.
+"""Run scenarios in child processes and assemble their results: the one place a ScenarioResult is made.
 
 The parent never imports agno or the user's code: a scenario that crashes,
 hangs, or eats all memory takes only its own worker down, and is recorded as
-failed while the other scenarios' results are kept.
+failed while the other scenarios' results are kept. Starting, following and
+cleaning up children is :mod:`agnobench.harness`'s job; this module turns
+what they report (a worker's samples, callgrind's counts, a failure) into
+``ScenarioResult``s and checks the scenario's targets.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import select
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from typing import Any, Callable
 
-from agnobench.environment import worker_environment
-from agnobench.measure.settings import MeasureSettings
+from agnobench.harness.spawn import ChildFailure, ChildJob, ChildOutcome, run_child
+from agnobench.measure.instructions import METRIC as INSTRUCTIONS
+from agnobench.measure.instructions import InstructionCount, InstructionSettings, count_instructions
 from agnobench.measure.pipeline import assemble
+from agnobench.measure.settings import MeasureSettings
+from agnobench.metrics import metric_info
 from agnobench.requirements import unavailable
-from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, ScenarioResult
+from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, Metric, PassRecord, ScenarioResult
 from agnobench.scenario import Scenario
 from agnobench.targets import evaluate_targets, references
 
 ProgressCallback = Callable[[Scenario, str], None]
-_LOG_TAIL = 1500
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
+def new_result(scenario: Scenario) -> ScenarioResult:
+    return ScenarioResult(name=scenario.name, suite=scenario.suite, description=scenario.description,
+                          references=references(scenario), wall_s=0.0)
 
 
-def _log_tail(log: Any) -> str:
-    log.flush()
-    log.seek(0)
-    text = log.read().decode("utf-8", errors="replace").strip()
-    return text[-_LOG_TAIL:]
+def fail(result: ScenarioResult, failure: ChildFailure, prefix: str = "") -> ScenarioResult:
+    """Mark the result failed with the child's one-line reason; bad input keeps its own wording."""
+    result.status = STATUS_FAILED
+    result.error = failure.message if failure.bad_input or not prefix else f"{prefix}{failure.message}"
+    result.details.update(failure.details)
+    result.details["bad_input"] = failure.bad_input
+    result.details.setdefault("network_events", [])
+    return result
 
 
-def _read_events(proc: subprocess.Popen[bytes], read_fd: int, timeout_s: float,
-                 on_event: Callable[[dict[str, Any]], None]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Follow the worker's JSON lines until it finishes; (result, error event)."""
-    deadline = time.monotonic() + timeout_s
-    buffer = b""
-    result: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
-    with os.fdopen(read_fd, "rb", buffering=0) as events:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                _kill_group(proc)
-                return None, {"error": f"timed out after {timeout_s:g} s (measure.timeout_s)"}
-            ready, _, _ = select.select([events], [], [], min(remaining, 0.5))
-            if not ready:
-                continue
-            chunk = events.read(65536)
-            if not chunk:
-                break
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            for line in lines:
-                event = json.loads(line)
-                kind = event.pop("event")
-                if kind == "result":
-                    result = event
-                elif kind == "error":
-                    error = event
-                else:
-                    on_event(event)
-    return result, error
-
-
-def _death_message(returncode: int, output: str) -> str:
-    """Why a worker ended without a result or an error of its own."""
-    if returncode < 0:
-        name = signal.Signals(-returncode).name
-        message = f"worker died with {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
-    else:
-        message = f"worker exited with status {returncode} without a result"
-    return message + (f"; last output: {output.splitlines()[-1]}" if output else "")
+def _record_outcome(result: ScenarioResult, scenario: Scenario, outcome: ChildOutcome) -> None:
+    if outcome.ok:
+        assert outcome.result is not None
+        result.metrics, result.passes, details = assemble(outcome.result)
+        result.details = {**details, **outcome.harness}
+        result.targets = evaluate_targets(scenario, result.metrics)
+        return
+    assert outcome.failure is not None
+    fail(result, outcome.failure)
+    if outcome.output:
+        result.details["worker_output"] = outcome.output
 
 
 def skipped_result(scenario: Scenario) -> ScenarioResult | None:
@@ -92,55 +60,75 @@ def skipped_result(scenario: Scenario) -> ScenarioResult | None:
     missing = unavailable(scenario.requires)
     if missing is None:
         return None
-    return ScenarioResult(name=scenario.name, suite=scenario.suite, description=scenario.description,
-                          status=STATUS_SKIPPED, references=references(scenario),
-                          details={"requires": missing.to_dict()}, wall_s=0.0)
+    result = new_result(scenario)
+    result.status, result.details = STATUS_SKIPPED, {"requires": missing.to_dict()}
+    return result
 
 
 def run_scenario(scenario: Scenario, settings: MeasureSettings,
                  on_progress: ProgressCallback = lambda s, m: None) -> ScenarioResult:
+    """Measure one scenario in its own worker (timing, memory and the other passes it asks for)."""
     skipped = skipped_result(scenario)
     if skipped is not None:
         return skipped
     started = time.monotonic()
-    outcome = ScenarioResult(name=scenario.name, suite=scenario.suite, description=scenario.description,
-                             references=references(scenario))
-    read_fd, write_fd = os.pipe()
-    spec = {"scenario_path": str(scenario.path), "settings": settings.to_dict(), "events_fd": write_fd,
-            "cwd": os.getcwd()}
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "agnobench.measure.worker"],
-            stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT, pass_fds=[write_fd],
-            env=worker_environment(), start_new_session=True,  # its own group, so a timeout kills its children too
-        )
-        os.close(write_fd)
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps(spec).encode())
-        proc.stdin.close()
-        result, error_event = _read_events(proc, read_fd, scenario.measure.timeout_s,
-                                           lambda event: on_progress(scenario, event.get("message", "")))
-        returncode = proc.wait()
-        tail = _log_tail(log)
-        if error_event is None and result is not None:
-            outcome.metrics, outcome.passes, outcome.details = assemble(result)
-            outcome.targets = evaluate_targets(scenario, outcome.metrics)
-        else:
-            outcome.status = STATUS_FAILED
-            outcome.error = error_event["error"] if error_event else _death_message(returncode, tail)
-            outcome.details["bad_input"] = bool(error_event and error_event.get("bad_input"))
-            if tail:
-                outcome.details["worker_output"] = tail
-    outcome.wall_s = round(time.monotonic() - started, 3)
-    return outcome
+    job = ChildJob("agnobench.measure.worker", {"scenario_path": str(scenario.path), "settings": settings.to_dict()},
+                   scenario.measure.timeout_s, memory_limit_mb=scenario.measure.memory_limit_mb)
+
+    def on_event(event: dict[str, Any]) -> None:
+        on_progress(scenario, str(event.get("message", "")))
+
+    result = new_result(scenario)
+    _record_outcome(result, scenario, run_child(job, on_event))
+    result.wall_s = round(time.monotonic() - started, 3)
+    return result
 
 
-def run_scenarios(scenarios: list[Scenario], settings: MeasureSettings,
-                  on_progress: ProgressCallback = lambda s, m: None,
-                  on_done: Callable[[ScenarioResult], None] = lambda r: None) -> list[ScenarioResult]:
-    results = []
-    for scenario in scenarios:
-        result = run_scenario(scenario, settings, on_progress)
-        on_done(result)
-        results.append(result)
-    return results
+def add_instructions(result: ScenarioResult, scenario: Scenario,
+                     count: InstructionCount | ChildFailure) -> ScenarioResult:
+    """Add a scenario's instruction count (or its failure) to its result, and check targets again."""
+    if not result.ok:
+        return result
+    if isinstance(count, ChildFailure):
+        return fail(result, count, prefix="instructions: ")
+    metric = Metric.from_samples(count.samples, metric_info(INSTRUCTIONS).unit)
+    result.passes["instructions"] = PassRecord(metrics={INSTRUCTIONS: metric}, details=count.details,
+                                               wall_s=count.wall_s)
+    result.metrics[INSTRUCTIONS] = metric
+    result.targets = evaluate_targets(scenario, result.metrics)
+    result.wall_s = round((result.wall_s or 0.0) + count.wall_s, 3)
+    return result
+
+
+def instructions_only(scenario: Scenario, count: InstructionCount | ChildFailure) -> ScenarioResult:
+    """A scenario measured by instruction count alone: no timing, no memory pass."""
+    return add_instructions(new_result(scenario), scenario, count)
+
+
+def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool = True,
+            instructions: InstructionSettings | None = None, on_progress: Callable[[str], None] = lambda _m: None,
+            on_result: Callable[[Scenario, ScenarioResult], None] = lambda _s, _r: None) -> list[ScenarioResult]:
+    """Every selected scenario: its worker (unless ``timing`` is off), then, with ``instructions``, the
+    instruction counts of all of them in one callgrind process. ``on_result`` hears each result as soon as
+    it is known, and again when its count is added."""
+    results: dict[str, ScenarioResult] = {}
+    if timing:
+        for index, scenario in enumerate(selected, start=1):
+            label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
+            on_progress(label)
+            results[scenario.name] = run_scenario(scenario, settings,
+                                                  lambda _s, message, label=label: on_progress(f"{label} {message}"))
+            on_result(scenario, results[scenario.name])
+    if instructions is not None:
+        for scenario in selected:
+            if not timing and (skipped := skipped_result(scenario)) is not None:
+                results[scenario.name] = skipped
+                on_result(scenario, skipped)
+        to_count = [s for s in selected if results.get(s.name) is None or (timing and results[s.name].ok)]
+        counts = count_instructions(to_count, instructions, on_progress) if to_count else {}
+        for scenario in to_count:
+            count = counts[scenario.name]
+            results[scenario.name] = (add_instructions(results[scenario.name], scenario, count) if timing
+                                      else instructions_only(scenario, count))
+            on_result(scenario, results[scenario.name])
+    return [results[s.name] for s in selected if s.name in results]

@@ -111,7 +111,7 @@ def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> 
     assert set(first["metrics"]) == {"instructions_per_op"}  # --instructions-only: nothing else
     assert {"time_per_op_ns", "retained_bytes_per_op", "instructions_per_op"} <= set(again["metrics"])
     assert len(a["samples"]) == 12 and a["median"] > 1000
-    assert first["details"]["instruction_aslr"] in ("on", "off")
+    assert first["passes"]["instructions"]["details"]["instruction_aslr"] in ("on", "off")
     # repeated runs agree to a few hundredths of a percent
     b = again["metrics"]["instructions_per_op"]
     assert abs(b["median"] / a["median"] - 1) < 0.0005

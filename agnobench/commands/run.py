@@ -16,8 +16,9 @@ from agnobench.catalog import select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED
-from agnobench.measure.instructions import add_instructions, count_instructions_only, find_valgrind
-from agnobench.measure.settings import DEFAULT, QUICK
+from agnobench.harness.signals import Interrupted, interruptible
+from agnobench.measure.instructions import InstructionSettings, find_valgrind
+from agnobench.measure.settings import DEFAULT, QUICK, MeasureSettings
 from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
 from agnobench.reporters.html.output import require_plotly, write_html
@@ -27,7 +28,8 @@ from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
 from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult, save_results
-from agnobench.runner import run_scenario, skipped_result
+from agnobench.runner import run_all
+from agnobench.scenario import Scenario
 
 RESULTS_DIR = Path("results")
 
@@ -45,6 +47,29 @@ def _summary_line(result: ScenarioResult) -> str:
     p50 = result.metrics.get("latency_p50_ns")  # latency-only scenarios (a simulated LLM wait) have no time/op
     figure = format_ns(time.median) if time else (f"p50 {format_ns(p50.median)}" if p50 else "")
     return f"[green]✓[/green] {result.name}  {figure}  [dim]({result.wall_s:.1f} s)[/dim]"
+
+
+def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, instructions: bool,
+             instructions_only_: bool, results_file: ResultsFile, path: Path, progress: Progress) -> None:
+    counting = instructions or instructions_only_
+    task = progress.add_task("starting", total=len(selected) * (1 + (instructions and not instructions_only_)))
+    index_of: dict[str, int] = {}
+
+    def keep(scenario: Scenario, result: ScenarioResult) -> None:
+        if scenario.thresholds:  # the scenario file's own compare thresholds travel with its results
+            result.details["thresholds"] = dict(scenario.thresholds)
+        if scenario.name in index_of:  # its instruction count came: the same scenario, completed
+            results_file.scenarios[index_of[scenario.name]] = result
+        else:
+            index_of[scenario.name] = len(results_file.scenarios)
+            results_file.scenarios.append(result)
+        save_results(results_file, path)  # after every scenario: an interrupted run keeps what it measured
+        progress.console.print(_summary_line(result))
+        progress.advance(task)
+
+    run_all(selected, settings, timing=not instructions_only_, instructions=InstructionSettings.for_run(quick)
+            if counting else None, on_progress=lambda message: progress.update(task, description=message),
+            on_result=keep)
 
 
 @fail_on_bad_input
@@ -86,28 +111,16 @@ def run(
                                settings={"mode": "quick" if quick else "full", **settings.to_dict(),
                                          "argv": sys.argv[1:], "complete": False})
     err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
-        task = progress.add_task("starting", total=len(selected))
-        for index, scenario in enumerate(selected, start=1):
-            label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
-            progress.update(task, description=label)
-            report = lambda message, label=label: progress.update(task, description=f"{label} {message}")  # noqa: E731
-            skipped = skipped_result(scenario)
-            if skipped is not None:
-                result = skipped
-            elif instructions_only:
-                result = count_instructions_only(scenario, quick, report)
-            else:
-                result = run_scenario(scenario, settings, lambda _s, message: report(message))
-                if instructions:
-                    result = add_instructions(result, scenario, quick, report)
-            if scenario.thresholds:  # the scenario file's own compare thresholds travel with its results
-                result.details["thresholds"] = dict(scenario.thresholds)
-            results_file.scenarios.append(result)
-            save_results(results_file, path)  # after every scenario: an interrupted run keeps what it measured
-            progress.console.print(_summary_line(result))
-            progress.advance(task)
+    try:
+        with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                       TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+                                       transient=True) as progress:
+            _measure(selected, settings, quick, instructions, instructions_only, results_file, path, progress)
+    except Interrupted as stop:
+        save_results(results_file, path)  # what was measured so far is kept (the file says complete: false)
+        print(f"agnobench: {stop}; kept {len(results_file.scenarios)} of {len(selected)} scenario result(s) "
+              f"in {path}", file=sys.stderr)
+        raise typer.Exit(stop.exit_code) from None
     results_file.settings["complete"] = True
     save_results(results_file, path)
     if output is None:

@@ -23,14 +23,14 @@ move the count (measured; see docs/ci-gate.md):
   one environment variable) moved ``Agent()``'s count by up to 1.2 %; the
   median over samples in many layouts moves far less.
 
-Valgrind runs code ~50× slower and the child pays agno's import under it
-(~25 s), so this is a pass of its own, in its own process, and the loop
-counts are sized by an instruction budget rather than by time.
+Valgrind runs code ~50× slower and pays agno's import under it (~25 s),
+so this is a pass of its own, in one process for all selected scenarios
+(agno imported once; see ``instructions_child``), and the loop counts are
+sized by an instruction budget rather than by time.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import shutil
@@ -38,14 +38,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from agnobench.errors import InputError
-from agnobench.results import STATUS_FAILED, Metric, ScenarioResult
+from agnobench.harness.spawn import ChildFailure, ChildJob, run_child
 from agnobench.scenario import Scenario
-from agnobench.targets import evaluate_targets, references
 
 METRIC = "instructions_per_op"
 BOUNDARY = "ffi_call"  # libffi's entry point: what ctypes calls, and nothing else in the process
@@ -70,15 +69,20 @@ class InstructionSettings:
         return cls(repeats=12, budget=5e6, warmup_ops=10) if quick else cls()
 
 
+@dataclass
+class InstructionCount:
+    """One scenario's counts: instructions-per-op samples and how they were taken."""
+
+    samples: list[float]
+    details: dict[str, Any] = field(default_factory=dict)
+    wall_s: float = 0.0
+
+
+Counted = dict[str, "InstructionCount | ChildFailure"]
+
+
 class InstructionError(RuntimeError):
-    """Counting failed; the message says why (and the scenario is marked failed).
-
-    ``bad_input`` when the fault is in the scenario file (a reference that does not import).
-    """
-
-    def __init__(self, message: str, bad_input: bool = False) -> None:
-        super().__init__(message)
-        self.bad_input = bad_input
+    """The dumps of a scenario cannot be read as counts; the message says why."""
 
 
 def find_valgrind() -> str:
@@ -120,7 +124,7 @@ def child_environment() -> dict[str, str]:
 def callgrind_command(valgrind: str, dump_base: Path) -> list[str]:
     return [valgrind, "--tool=callgrind", "--collect-atstart=no", f"--toggle-collect={BOUNDARY}",
             f"--dump-after={BOUNDARY}", "--dump-instr=no", "--dump-line=no", "--compress-strings=no",
-            f"--callgrind-out-file={dump_base}", sys.executable, "-m", "agnobench.measure.instructions_child"]
+            f"--callgrind-out-file={dump_base}"]
 
 
 def read_totals(path: Path) -> int:
@@ -133,81 +137,108 @@ def read_totals(path: Path) -> int:
 
 
 def samples_from_dumps(dump_base: Path, plan: list[list[Any]]) -> list[float]:
-    """One sample per (n1, n2) pair after the warm-up pair: (I(n2) - I(n1)) / (n2 - n1)."""
-    dumps = sorted(dump_base.parent.glob(dump_base.name + ".*"), key=lambda p: int(p.suffix[1:]))
-    if len(dumps) != len(plan):
-        raise InstructionError(
-            f"callgrind wrote {len(dumps)} region profiles for {len(plan)} regions: the operation itself seems to "
-            f"call C code through ctypes ({BOUNDARY}), which instruction mode uses to mark its regions")
-    totals = [read_totals(path) for path in dumps]
+    """One sample per (n1, n2) pair after the warm-up pairs: (I(n2) - I(n1)) / (n2 - n1).
+
+    ``plan`` is ``[label, ops, dump number]`` per region (without the number:
+    the regions are the process's dumps 1, 2, ... in order).
+    """
+    if any(len(entry) < 3 for entry in plan):
+        dumps = sorted(dump_base.parent.glob(dump_base.name + ".*"), key=lambda p: int(p.suffix[1:]))
+        if len(dumps) != len(plan):
+            raise InstructionError(
+                f"callgrind wrote {len(dumps)} region profiles for {len(plan)} regions: the operation itself seems "
+                f"to call C code through ctypes ({BOUNDARY}), which instruction mode uses to mark its regions")
+        plan = [[label, ops, index] for index, (label, ops, *_rest) in enumerate(plan, start=1)]
+    totals = [read_totals(Path(f"{dump_base}.{number}")) for _label, _ops, number in plan]
     if not any(totals):
         raise InstructionError(f"callgrind counted nothing inside {BOUNDARY}: this Python's ctypes does not reach "
                                f"libffi's {BOUNDARY} by that name (static or stripped build?)")
     samples = []
-    sample_regions = [index for index, (label, _ops) in enumerate(plan) if label == "sample"]
+    sample_regions = [index for index, (label, *_rest) in enumerate(plan) if label == "sample"]
     for first, second in zip(sample_regions[0::2], sample_regions[1::2]):
         n1, n2 = plan[first][1], plan[second][1]
         samples.append((totals[second] - totals[first]) / (n2 - n1))
     return samples
 
 
-def count_instructions(scenario: Scenario, settings: InstructionSettings, progress: Progress = lambda _: None,
-                       valgrind: str | None = None) -> tuple[list[float], dict[str, Any]]:
-    """Run the scenario's op under callgrind; instructions per op samples and details."""
-    valgrind = valgrind or find_valgrind()
-    prefix = no_aslr_prefix()
+class _Batch:
+    """Follows one callgrind process through its scenarios, turning each ``counted`` event into counts."""
+
+    def __init__(self, dump_base: Path, base_details: dict[str, Any], progress: Progress) -> None:
+        self.dump_base = dump_base
+        self.base_details = base_details
+        self.progress = progress
+        self.counted: Counted = {}
+        self.current: str | None = None
+        self.started = time.monotonic()
+        self.process_start_s: float | None = None
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "progress":
+            self.progress(str(event.get("message", "")))
+        elif kind == "started":
+            if self.process_start_s is None:  # interpreter, agno and agnobench under valgrind: paid once
+                self.process_start_s = round(time.monotonic() - self.started, 3)
+            self.current, self.started = str(event["scenario"]), time.monotonic()
+        elif kind == "counted":
+            self.counted[str(event["scenario"])] = self._count(event)
+            self.current = None
+
+    def _count(self, event: dict[str, Any]) -> "InstructionCount | ChildFailure":
+        if "error" in event:
+            return ChildFailure(str(event["error"]), bool(event.get("bad_input")),
+                                {"network_events": list(event.get("network_events") or [])})
+        try:
+            samples = samples_from_dumps(self.dump_base, event["plan"])
+        except (InstructionError, OSError, ValueError) as exc:
+            return ChildFailure(str(exc))
+        wall_s = round(time.monotonic() - self.started, 3)
+        details = {**self.base_details, "instruction_ops_per_region": [event["n1"], event["n2"]],
+                   "instruction_samples": len(samples), "instructions_pass_s": wall_s,
+                   "instruction_process_start_s": self.process_start_s}
+        return InstructionCount(samples, details, wall_s)
+
+
+def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrind: str, prefix: list[str],
+               base_details: dict[str, Any], progress: Progress) -> Counted:
+    """One callgrind process over ``scenarios``; what it counted, and the failure of the one it died in."""
     with tempfile.TemporaryDirectory(prefix="agnobench-callgrind-") as tmp:
         dump_base = Path(tmp) / "callgrind.out"
-        result_path = Path(tmp) / "result.json"
-        spec = {"scenario_path": str(scenario.path), "import_paths": [os.getcwd(), str(Path(scenario.path).parent)],
+        paths = [os.getcwd(), *dict.fromkeys(str(Path(s.path).parent) for s in scenarios)]
+        spec = {"scenarios": [[s.name, str(s.path)] for s in scenarios], "import_paths": paths,
                 "warmup_ops": settings.warmup_ops, "repeats": settings.repeats, "budget": settings.budget,
-                "dump_base": str(dump_base), "result_path": str(result_path)}
-        progress("instructions: callgrind (valgrind runs ~50× slower)")
-        started = time.monotonic()
-        try:
-            proc = subprocess.run([*prefix, *callgrind_command(valgrind, dump_base)], input=json.dumps(spec),
-                                  capture_output=True, text=True, env=child_environment(),
-                                  timeout=scenario.measure.timeout_s)
-        except subprocess.TimeoutExpired:
-            raise InstructionError(f"callgrind timed out after {scenario.measure.timeout_s:g} s "
-                                   f"(measure.timeout_s)") from None
-        outcome = json.loads(result_path.read_text()) if result_path.exists() else None
-        if outcome is None or "error" in outcome:
-            if outcome and outcome.get("bad_input"):
-                raise InstructionError(outcome["error"], bad_input=True)
-            tail = (proc.stderr or "").strip().splitlines()[-3:]
-            reason = outcome["error"] if outcome else f"valgrind exited with {proc.returncode}: {' | '.join(tail)}"
-            raise InstructionError(reason)
-        samples = samples_from_dumps(dump_base, outcome["plan"])
-    details = {"instruction_ops_per_region": [outcome["n1"], outcome["n2"]],
-               "instruction_samples": len(samples), "instruction_boundary": BOUNDARY,
-               "instruction_aslr": "off" if prefix else "on", "instruction_hashseed": 0,
-               "instruction_tool": valgrind_version(valgrind), "instructions_pass_s": round(time.monotonic() - started, 3)}
-    return samples, details
+                "dump_base": str(dump_base)}
+        batch = _Batch(dump_base, base_details, progress)
+        job = ChildJob("agnobench.measure.instructions_child", spec, sum(s.measure.timeout_s for s in scenarios),
+                       what="callgrind", timeout_hint="the scenarios' measure.timeout_s, summed",
+                       wrapper=[*prefix, *callgrind_command(valgrind, dump_base)], env=child_environment())
+        outcome = run_child(job, batch.on_event)
+    counted = batch.counted
+    if outcome.failure is not None:  # the process died, timed out or failed outside any one scenario
+        failure = outcome.failure
+        victims = [batch.current] if batch.current else [s.name for s in scenarios if s.name not in counted]
+        for name in victims:
+            counted[name] = failure
+    return counted
 
 
-def add_instructions(result: ScenarioResult, scenario: Scenario, quick: bool,
-                     progress: Progress = lambda _: None) -> ScenarioResult:
-    """Count instructions for a measured scenario and add ``instructions_per_op`` to it."""
-    if not result.ok:
-        return result
-    started = time.monotonic()
-    try:
-        samples, details = count_instructions(scenario, InstructionSettings.for_run(quick), progress)
-    except InstructionError as exc:
-        result.status = STATUS_FAILED
-        result.error = str(exc) if exc.bad_input else f"instructions: {exc}"
-        result.details["bad_input"] = exc.bad_input
-        return result
-    result.metrics[METRIC] = Metric.from_samples(samples, "count")
-    result.details.update(details)
-    result.targets = evaluate_targets(scenario, result.metrics)
-    result.wall_s = round((result.wall_s or 0.0) + time.monotonic() - started, 3)
-    return result
+def count_instructions(scenarios: list[Scenario], settings: InstructionSettings, progress: Progress = lambda _: None,
+                       valgrind: str | None = None) -> Counted:
+    """Count every scenario's op under callgrind, all in one process (agno imported once).
 
-
-def count_instructions_only(scenario: Scenario, quick: bool, progress: Progress = lambda _: None) -> ScenarioResult:
-    """A scenario measured by instruction count alone: no timing, no memory pass."""
-    result = ScenarioResult(name=scenario.name, suite=scenario.suite, description=scenario.description,
-                            references=references(scenario), wall_s=0.0)
-    return add_instructions(result, scenario, quick, progress)
+    A scenario that crashes or hangs that process fails alone: the ones after
+    it are counted in a new process.
+    """
+    valgrind = valgrind or find_valgrind()
+    prefix = no_aslr_prefix()
+    base_details = {"instruction_boundary": BOUNDARY, "instruction_aslr": "off" if prefix else "on",
+                    "instruction_hashseed": 0, "instruction_tool": valgrind_version(valgrind),
+                    "instruction_scenarios_per_process": len(scenarios)}
+    counted: Counted = {}
+    pending = list(scenarios)
+    while pending:
+        progress("instructions: starting callgrind (valgrind runs ~50x slower)")
+        counted.update(_run_batch(pending, settings, valgrind, prefix, base_details, progress))
+        pending = [s for s in pending if s.name not in counted]
+    return counted

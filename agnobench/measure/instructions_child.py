@@ -1,12 +1,16 @@
-"""The program callgrind runs: ``python -m agnobench.measure.instructions_child`` (spec on stdin).
+"""The program callgrind runs: ``python -m agnobench.measure.instructions_child SPEC.json``.
 
-It builds the scenario's operation as the timing worker does, then runs the
-op in *regions*. Each region is a ctypes call of libc's ``qsort`` on two
+One process counts every selected scenario, so agno is imported (and paid
+for under valgrind, ~25 s) once, not once per scenario. For each scenario in
+turn it builds the operation as the timing worker does, then runs the op in
+*regions*. Each region is a ctypes call of libc's ``qsort`` on two
 elements, whose comparison callback runs the op loop; callgrind is started
 with ``--collect-atstart=no --toggle-collect=ffi_call --dump-after=ffi_call``,
 so it counts only inside regions and writes one profile per region. Python
 start-up, imports and setup are never counted, and the op's own work is
-bracketed by a C function that nothing else in the process calls.
+bracketed by a C function that nothing else in the process calls. Each
+region's profile number is read back from the dump directory, so a ctypes
+call in a scenario's setup cannot shift the regions of the next one.
 
 Regions come in pairs of ``n1`` and ``n2`` ops, the first pairs dropped as
 warm-up; ``(I(n2) - I(n1)) / (n2 - n1)`` is one sample of instructions per
@@ -20,6 +24,10 @@ The child picks the loop counts itself: a region of 0 ops and one of 1 op
 tell it (from callgrind's own dump files) what an op costs, and ``n2 - n1``
 is the power of two that reaches the instruction budget. Powers of two keep
 the choice identical from run to run.
+
+Each scenario's outcome is one ``counted`` event (its region plan, or its
+error): a scenario that fails does not stop the others, and one that
+crashes the process loses only itself (the parent starts the rest again).
 """
 
 from __future__ import annotations
@@ -28,12 +36,13 @@ import ctypes
 import ctypes.util
 import gc
 import itertools
-import json
 import math
 import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
+
+Emit = Callable[..., None]
 
 _COMPARE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 MAX_OPS_PER_REGION = 1 << 16
@@ -43,15 +52,30 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c") or None)
 
 
-class Regions:
-    """Runs op loops inside a region callgrind counts, and reads the dumps back."""
+class CountError(RuntimeError):
+    """This scenario cannot be counted; the message says why (e.g. its op calls ctypes itself)."""
 
-    def __init__(self, op: Callable[[], Any], dump_base: str) -> None:
+
+def last_dump(dump_base: str) -> int:
+    """The number of callgrind's newest region profile (``BASE.N``), 0 before the first."""
+    directory, _, prefix = dump_base.rpartition("/")
+    numbers = [int(name[len(prefix) + 1:]) for name in os.listdir(directory or ".")
+               if name.startswith(prefix + ".") and name[len(prefix) + 1:].isdigit()]
+    return max(numbers, default=0)
+
+
+class Regions:
+    """Runs op loops inside a region callgrind counts, and reads the dumps back.
+
+    ``plan`` lists ``[label, ops, dump number]`` per region, for the parent.
+    """
+
+    def __init__(self, op: Callable[[], Any], dump_base: str, libc: ctypes.CDLL) -> None:
         self.op = op
         self.dump_base = dump_base
-        self.libc = _libc()
-        self.count = 0
+        self.libc = libc
         self.plan: list[list[Any]] = []
+        self.last = last_dump(dump_base)  # what earlier scenarios (or a ctypes call in setup) left
 
     def run(self, ops: int, label: str) -> None:
         op = self.op
@@ -65,12 +89,17 @@ class Regions:
         items = (ctypes.c_int * 2)(0, 1)
         gc.collect()
         self.libc.qsort(items, 2, ctypes.sizeof(ctypes.c_int), callback)  # one comparison: one region
-        self.count += 1
-        self.plan.append([label, ops])
+        number = last_dump(self.dump_base)
+        if number != self.last + 1:
+            raise CountError(f"callgrind wrote {number - self.last} profiles for one region: the operation "
+                                f"itself seems to call C code through ctypes (ffi_call), which instruction mode "
+                                f"uses to mark its regions")
+        self.last = number
+        self.plan.append([label, ops, number])
 
-    def totals(self, region: int) -> int | None:
-        """Instructions of a region already dumped (1-based), read from callgrind's file."""
-        path = Path(f"{self.dump_base}.{region}")
+    def totals(self, index: int) -> int | None:
+        """Instructions of this scenario's region ``index`` (0-based), read from callgrind's file."""
+        path = Path(f"{self.dump_base}.{self.plan[index][2]}")
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -124,28 +153,23 @@ class Layouts:
             self.spare.append(spare)
 
 
-def run(spec: dict[str, Any]) -> dict[str, Any]:
-    os.environ["AGNO_TELEMETRY"] = "false"
-    from agnobench.measure import netguard
-
-    netguard.install()
-    from agnobench.importing import add_import_paths
+def count_one(spec: dict[str, Any], scenario_path: str, libc: ctypes.CDLL) -> dict[str, Any]:
+    """Build one scenario's op and count it in regions; its plan for the parent."""
     from agnobench.measure.operation import build_operation, check_operation
     from agnobench.scenario import load_scenario
 
-    scenario = load_scenario(spec["scenario_path"])
-    add_import_paths(spec["import_paths"])
+    scenario = load_scenario(scenario_path)
     op = build_operation(scenario)
     check_operation(scenario, op)
     for _ in range(int(spec["warmup_ops"])):
         op()
 
-    regions = Regions(op, spec["dump_base"])
+    regions = Regions(op, spec["dump_base"], libc)
     for ops in (0, 0, 1):  # the first region also pays the dynamic linker's first lookup of qsort
         regions.run(ops, "calibrate")
-    empty, one = regions.totals(2), regions.totals(3)
+    empty, one = regions.totals(1), regions.totals(2)
     if empty is None or one is None:
-        raise RuntimeError("callgrind wrote no profile for the first regions (is this running under "
+        raise CountError("callgrind wrote no profile for the first regions (is this running under "
                            "`valgrind --tool=callgrind --dump-after=ffi_call`?)")
     per_op = float(one - empty)
     n1, n2 = plan_counts(per_op, float(spec["budget"]))
@@ -157,31 +181,35 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         regions.run(1, "settle")  # refills the method cache for this layout, outside the sample
         regions.run(n1, label)
         regions.run(n2, label)
-    violations = netguard.violations()
-    if violations:
-        raise RuntimeError("network access attempted: " + "; ".join(violations[:3]))
-    return {"plan": regions.plan, "n1": n1, "n2": n2, "estimate_per_op": per_op,
-            "python": sys.version.split()[0]}
+    return {"plan": regions.plan, "n1": n1, "n2": n2, "estimate_per_op": per_op}
 
 
-def main() -> int:
-    spec = json.loads(sys.stdin.read())
-    result_path = Path(spec["result_path"])
-    try:
-        result = run(spec)
-    except Exception as exc:  # reported to the parent, which fails the scenario
-        from agnobench.errors import InputError
-        from agnobench.measure.operation import ScenarioError
+def count_all(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
+    """Every scenario of the spec in turn; each one's outcome as a ``counted`` event."""
+    from agnobench.harness.child import error_payload
+    from agnobench.importing import add_import_paths
+    from agnobench.measure import netguard
 
-        bad_input = isinstance(exc, InputError) or (isinstance(exc, ScenarioError) and exc.field is not None)
-        message = exc.one_line() if isinstance(exc, InputError) else str(exc)
-        if not isinstance(exc, (InputError, ScenarioError)):
-            message = f"{type(exc).__name__}: {exc}"
-        result_path.write_text(json.dumps({"error": message, "bad_input": bad_input}))
-        return 1
-    result_path.write_text(json.dumps(result))
-    return 0
+    add_import_paths(spec["import_paths"])
+    libc = _libc()
+    for name, scenario_path in spec["scenarios"]:
+        emit(event="progress", message=f"instructions: {name} (callgrind runs ~50x slower)", scenario=name)
+        emit(event="started", scenario=name)
+        seen = len(netguard.violations())
+        try:
+            counted = count_one(spec, scenario_path, libc)
+            attempts = netguard.violations()[seen:]
+            if attempts:
+                raise CountError("network access attempted: " + "; ".join(attempts[:3]))
+        except Exception as exc:  # this scenario fails; the others are still counted
+            payload = {"error": str(exc), "bad_input": False} if isinstance(exc, CountError) else error_payload(exc)
+            emit(event="counted", scenario=name, **payload, network_events=netguard.violations()[seen:])
+            continue
+        emit(event="counted", scenario=name, **counted)
+    return {"python": sys.version.split()[0]}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from agnobench.harness.child import child_main
+
+    child_main(count_all)

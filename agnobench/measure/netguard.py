@@ -1,30 +1,54 @@
 """Block and record any network access from measured code.
 
 Agno posts telemetry after every run unless ``AGNO_TELEMETRY=false``. Workers
-set that variable, and this audit hook makes the promise checkable: any DNS
-lookup or connection to a non-local address is refused, and recorded so the
-scenario is reported as failed instead of silently measuring an error path.
+set that variable, and the guard makes the promise checkable, in two layers:
+
+- an audit hook refuses any DNS lookup or connection from Python to a
+  non-local address *before* the system call, and names it, so the error
+  says exactly what was attempted;
+- where the child runs in its own network namespace (see
+  :mod:`agnobench.harness.isolation`), child processes and native code
+  cannot reach out either, and the kernel's count of refused packets tells
+  the guard that they tried.
+
+Either way the attempt is recorded and the scenario fails, instead of
+silently measuring an error path.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from typing import Any
 
+from agnobench.harness.isolation import unrouted_packets
+
 _EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto", "socket.sendmsg")
-_LOCAL = ("localhost", "127.", "::1", "0.0.0.0")
 _violations: list[str] = []
 _installed = False
+_namespace = False
+_unrouted_at_start = 0
 
 
 class NetworkBlocked(OSError):
     """Raised inside the measured code in place of the network call."""
 
 
-def _is_local(host: Any) -> bool:
+def is_local(host: Any) -> bool:
+    """Loopback or unspecified addresses and ``localhost`` (and ``*.localhost``) names; nothing by prefix."""
     if isinstance(host, bytes):
         host = host.decode(errors="replace")
-    return isinstance(host, str) and (host == "" or host.startswith(_LOCAL))
+    if not isinstance(host, str):
+        return False
+    name = host.strip().rstrip(".").lower()
+    if name in ("", "localhost") or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name.partition("%")[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    except ValueError:
+        return False  # any other name needs a DNS lookup: not local
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or address.is_unspecified or bool(mapped and mapped.is_loopback)
 
 
 def _target(event: str, args: tuple[Any, ...]) -> Any:
@@ -41,20 +65,37 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     if not event.startswith("socket.") or event not in _EVENTS:
         return
     host = _target(event, args)
-    if host is None or _is_local(host):
+    if host is None or is_local(host):
         return
     detail = f"{event} to {host!r}"
     _violations.append(detail)
     raise NetworkBlocked(f"agnobench blocks network access during measurement ({detail})")
 
 
-def install() -> None:
-    """Install once per process; audit hooks cannot be removed, which is the point."""
-    global _installed
+def install(namespace: bool = False) -> None:
+    """Install once per process; audit hooks cannot be removed, which is the point.
+
+    ``namespace``: this process is in a network namespace of its own, so the
+    kernel's refused-packet count belongs to its process tree alone.
+    """
+    global _installed, _namespace, _unrouted_at_start
     if not _installed:
         sys.addaudithook(_hook)
         _installed = True
+        _namespace = namespace
+        _unrouted_at_start = unrouted_packets() if namespace else 0
+
+
+def installed() -> bool:
+    return _installed
 
 
 def violations() -> list[str]:
-    return list(_violations)
+    """What was attempted: Python's calls by name, then what the namespace refused outside Python."""
+    found = list(_violations)
+    if _namespace:
+        refused = unrouted_packets() - _unrouted_at_start
+        if refused > 0:
+            found.append(f"{refused} packet(s) to non-local addresses from a child process or native code "
+                         f"(refused by the worker's network namespace)")
+    return found

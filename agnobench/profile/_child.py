@@ -4,21 +4,21 @@ It prepares the operation as ``agnobench run``'s worker does (telemetry off,
 network guard in, the current and the scenario's directories importable,
 setup called once, the op checked), then either captures N ops under memray
 (``mode = "mem"``) or loops over the op for a while so py-spy, its parent,
-can sample it (``mode = "cpu"``). The outcome goes to the JSON file named in
-the spec, never to stdout, which belongs to the measured code.
+can sample it (``mode = "cpu"``). The outcome goes to
+the harness's event channel, never to stdout, which belongs to the measured
+code; the harness (:func:`agnobench.harness.child.child_main`) also maps its
+failures to one payload.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-from agnobench.measure import netguard
+from agnobench.harness.child import Emit, child_main
 
 LOOP_FUNCTION = "profiled_loop"  # the CPU summary keeps only samples under this frame
 BATCH_S = 0.01  # ops per clock read: about a hundred reads a second
@@ -37,9 +37,7 @@ def profiled_loop(op: Callable[[], Any], seconds: float, batch: int) -> int:
 
 
 def _prepare(spec: dict[str, Any]) -> tuple[Any, Callable[[], Any]]:
-    os.environ["AGNO_TELEMETRY"] = "false"  # agno reads it at every run; it overrides telemetry=True
-    netguard.install()
-    # Imports wait until the guard is in: module import may already phone home.
+    # Imports wait until the guard is in (child_main): module import may already phone home.
     from agnobench.importing import add_import_paths
     from agnobench.measure.operation import build_operation, check_operation
     from agnobench.scenario import load_scenario
@@ -51,7 +49,7 @@ def _prepare(spec: dict[str, Any]) -> tuple[Any, Callable[[], Any]]:
     return scenario, op
 
 
-def _run(spec: dict[str, Any]) -> dict[str, Any]:
+def _run(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
     started = time.perf_counter()
     scenario, op = _prepare(spec)
     ready_s = time.perf_counter() - started
@@ -75,39 +73,5 @@ def _run(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _write(path: str, payload: dict[str, Any]) -> None:
-    Path(path).write_text(json.dumps(payload))
-
-
-def main(argv: list[str]) -> int:
-    spec = json.loads(Path(argv[1]).read_text())
-    from agnobench.errors import InputError
-    from agnobench.measure.forking import run_exit_handlers
-    from agnobench.measure.operation import ScenarioError
-
-    try:
-        result = _run(spec)
-        run_exit_handlers()  # agno flushes queued telemetry at exit: let the guard see it
-    except InputError as exc:
-        _write(spec["result_path"], {"ok": False, "error": exc.one_line(), "bad_input": True})
-        return 1
-    except ScenarioError as exc:
-        _write(spec["result_path"], {"ok": False, "error": str(exc), "bad_input": exc.field is not None})
-        return 1
-    except MemoryError:
-        _write(spec["result_path"], {"ok": False, "error": "out of memory (MemoryError)", "bad_input": False})
-        return 1
-    except Exception as exc:  # the profile fails; the parent prints one line
-        _write(spec["result_path"], {"ok": False, "error": f"{type(exc).__name__}: {exc}", "bad_input": False})
-        return 1
-    violations = netguard.violations()
-    if violations:
-        _write(spec["result_path"], {"ok": False, "bad_input": False,
-                                     "error": "network access attempted: " + "; ".join(violations[:3])})
-        return 1
-    _write(spec["result_path"], {"ok": True, "result": result})
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    child_main(_run)

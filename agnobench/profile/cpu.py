@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from agnobench.profile.artifacts import CpuArtifacts
 from agnobench.profile.errors import ProfileError, ProfilerUnavailable
-from agnobench.profile.launch import ChildRun, result_or_raise, run_child
+from agnobench.harness.spawn import ChildOutcome as ChildRun
+from agnobench.profile.launch import result_or_raise, run_child
 from agnobench.profile.origins import HARNESS, Origins
 from agnobench.profile.speedscope import CpuTables, load_samples, summarize_samples
 from agnobench.scenario import Scenario
@@ -98,16 +99,16 @@ def _record(py_spy: str, fmt: str, output: Path, spec: dict[str, Any], rate: int
     if output.exists():
         output.unlink()
     run = run_child(spec, timeout, [*wrapper, "--"])
-    if run.outcome is not None and not run.outcome.get("ok"):
+    if run.failure is not None and run.failure.from_child:
         result_or_raise(run, timeout)  # the scenario failed: its own message, exit 1 (or 2 for bad input)
     if run.timed_out:
         raise ProfileError(f"profiling timed out after {timeout:g} s (measure.timeout_s plus --duration)")
     if _DENIED.search(run.output) and not output.exists():
         raise ProfilerUnavailable(_PTRACE_HINT)
-    if run.outcome is None or not output.exists():
+    if run.result is None or not output.exists():
         reason = _py_spy_error(run) or f"exit status {run.returncode}"
         raise ProfileError(f"py-spy recorded nothing: {reason}")
-    return run.outcome["result"]
+    return run.result
 
 
 def profile_cpu(scenario: Scenario, artifacts: CpuArtifacts, *, duration: float, rate: int, native: bool,

@@ -28,9 +28,11 @@ def instruction_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
         if metric is None:
             continue
         spread = 100 * (metric.mad or 0.0) / metric.median if metric.median else 0.0
-        n1, n2 = (result.details.get("instruction_ops_per_region") or ["?", "?"])[:2]
+        record = result.passes.get("instructions")  # agnobench/1 files kept these in the scenario's details
+        details = record.details if record is not None and isinstance(record.details, dict) else result.details
+        n1, n2 = (details.get("instruction_ops_per_region") or ["?", "?"])[:2]
         rows.append([result.name, f"{metric.median:,.1f}", f"{spread:.3f}%", str(len(metric.samples)),
-                     f"{n1}→{n2}", str(result.details.get("instruction_aslr", "?"))])
+                     f"{n1}→{n2}", str(details.get("instruction_aslr", "?"))])
     return rows
 
 

@@ -1,0 +1,116 @@
+"""What the kernel gives to keep a child within its life and off the network.
+
+- ``PR_SET_PDEATHSIG``: the kernel sends the child SIGKILL when the process
+  that started it dies, by any signal, SIGKILL included, so no worker
+  outlives ``agnobench``. It is set between fork and exec (it survives exec),
+  so a wrapper (py-spy, valgrind) dies with us too, and again by the Python
+  child itself against its own parent.
+- Its own network namespace (``unshare(CLONE_NEWNET)``, root or
+  CAP_SYS_ADMIN only) with nothing but ``lo`` up: loopback servers in the
+  worker's tree still work, and no other address has a route, so a
+  connection from a child process or from native code fails before a packet
+  is made. The kernel counts those refusals ("OutNoRoutes" in
+  ``/proc/net/snmp`` and ``snmp6``, per namespace), which is how the worker
+  sees attempts that Python's audit hook cannot.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import os
+import signal
+import socket
+import struct
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+
+PR_SET_PDEATHSIG = 1
+CLONE_NEWNET = 0x40000000
+SIOCGIFFLAGS = 0x8913
+SIOCSIFFLAGS = 0x8914
+IFF_UP = 0x1
+_IFREQ = "16sH22x"  # struct ifreq: name, then ifr_flags in the union
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_PRCTL = _LIBC.prctl  # resolved here, not between fork and exec
+_UNSHARE = _LIBC.unshare
+
+
+def _die_with_parent() -> bool:
+    return _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+
+
+def die_with_parent_preexec(parent_pid: int) -> Callable[[], None]:
+    """For ``Popen(preexec_fn=...)``: SIGKILL when ``parent_pid`` dies; exit at once if it already has."""
+
+    def preexec() -> None:
+        _die_with_parent()
+        if os.getppid() != parent_pid:  # the parent died between fork and prctl
+            os._exit(1)
+
+    return preexec
+
+
+@dataclass
+class NetworkLayers:
+    """Which layers of the network guard hold in this child (recorded in the results)."""
+
+    audit_hook: bool = False  # Python-level socket calls: refused before the call, named in the error
+    namespace: bool = False  # own network namespace, loopback only: covers child processes and native code
+    namespace_error: str | None = None  # why not, when not (e.g. not root)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _loopback_up() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        request = struct.pack(_IFREQ, b"lo", 0)
+        flags = struct.unpack(_IFREQ, fcntl.ioctl(sock.fileno(), SIOCGIFFLAGS, request))[1]
+        fcntl.ioctl(sock.fileno(), SIOCSIFFLAGS, struct.pack(_IFREQ, b"lo", flags | IFF_UP))
+
+
+def enter_own_network(layers: NetworkLayers) -> None:
+    """Move this (still single-threaded) process into a fresh network namespace with ``lo`` up."""
+    if _UNSHARE(CLONE_NEWNET) != 0:
+        layers.namespace_error = f"unshare(CLONE_NEWNET): {os.strerror(ctypes.get_errno())} (needs root)"
+        return
+    try:
+        _loopback_up()
+    except OSError as exc:
+        layers.namespace_error = f"bringing up lo: {exc}"  # isolated still, but loopback servers would fail
+        return
+    layers.namespace = True
+
+
+def unrouted_packets() -> int:
+    """Packets this namespace refused for want of a route (IPv4 and IPv6): attempts to leave it."""
+    total = 0
+    try:
+        with open("/proc/net/snmp", encoding="ascii") as handle:
+            rows = [line.split() for line in handle if line.startswith("Ip:")]
+        if len(rows) >= 2:
+            total += int(dict(zip(rows[0], rows[1])).get("OutNoRoutes", 0))
+    except (OSError, ValueError):
+        pass
+    try:
+        with open("/proc/net/snmp6", encoding="ascii") as handle:
+            for line in handle:
+                name, _, value = line.partition(" ")
+                if name == "Ip6OutNoRoutes":
+                    total += int(value)
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def isolate(isolate_network: bool) -> NetworkLayers:
+    """Everything a child does first: die with its parent, and (if asked and allowed) its own network."""
+    _die_with_parent()
+    layers = NetworkLayers()
+    if isolate_network:
+        enter_own_network(layers)
+    else:
+        layers.namespace_error = "not asked for"
+    return layers
