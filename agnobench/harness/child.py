@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, NoReturn
 
-from agnobench.harness.isolation import NetworkLayers, isolate
+from agnobench.harness.isolation import NetworkLayers, isolate, stand_down_watchdog
 from agnobench.measure import netguard
 
 Emit = Callable[..., None]
@@ -88,7 +88,7 @@ def _open_events(spec: dict[str, Any]) -> Emit:
 def child_main(work: Work, argv: list[str] | None = None) -> NoReturn:
     """Run ``work(spec, emit)`` as an agnobench child; never returns."""
     spec = json.loads(Path((argv or sys.argv)[1]).read_text())
-    layers: NetworkLayers = isolate(bool(spec.get("isolate_network", True)))
+    layers: NetworkLayers = isolate(bool(spec.get("isolate_network", True)), bool(spec.get("watchdog", True)))
     os.environ["AGNO_TELEMETRY"] = "false"  # agno reads it at every run; it overrides telemetry=True
     netguard.install(namespace=layers.namespace)
     layers.audit_hook = True
@@ -110,4 +110,5 @@ def child_main(work: Work, argv: list[str] | None = None) -> NoReturn:
         emit(event="result", result=result, harness=harness)
     sys.stdout.flush()
     sys.stderr.flush()
+    stand_down_watchdog()
     os._exit(status)  # not sys.exit: a non-daemon thread of the op would block interpreter exit

@@ -12,6 +12,10 @@
   is made. The kernel counts those refusals ("OutNoRoutes" in
   ``/proc/net/snmp`` and ``snmp6``, per namespace), which is how the worker
   sees attempts that Python's audit hook cannot.
+- A watchdog: the death signal reaches the child, not the processes the
+  measured code started. A small forked process of the child's own group
+  waits for the child's death (its own ``PR_SET_PDEATHSIG``) and then kills
+  the whole group, so even a SIGKILLed ``agnobench`` leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -105,9 +109,55 @@ def unrouted_packets() -> int:
     return total
 
 
-def isolate(isolate_network: bool) -> NetworkLayers:
-    """Everything a child does first: die with its parent, and (if asked and allowed) its own network."""
+def _watch(child_pid: int) -> None:
+    """The watchdog's life: wait for the child's death, then kill the group (itself included)."""
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGUSR1, lambda *_: os.killpg(0, signal.SIGKILL))
+        os.closerange(3, 1 << 16)  # hold no pipe open: the parent's EOF must not wait for the watchdog
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        if _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGUSR1), 0, 0, 0) != 0 or os.getppid() != child_pid:
+            os.killpg(0, signal.SIGKILL)
+        while True:
+            signal.pause()
+    finally:
+        os._exit(0)
+
+
+_watchdog_pid: int | None = None
+
+
+def start_watchdog() -> None:
+    """Fork the watchdog (before the work starts any thread); it ends with the child's group."""
+    global _watchdog_pid
+    child_pid = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        _watch(child_pid)
+    _watchdog_pid = pid
+
+
+def stand_down_watchdog() -> None:
+    """The child is ending by itself: the parent's group kill takes what is left, when it is time
+    (under py-spy, only after py-spy has written its profile)."""
+    global _watchdog_pid
+    if _watchdog_pid is not None:
+        try:
+            os.kill(_watchdog_pid, signal.SIGKILL)
+            os.waitpid(_watchdog_pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        _watchdog_pid = None
+
+
+def isolate(isolate_network: bool, watchdog: bool = True) -> NetworkLayers:
+    """Everything a child does first: die with its parent, keep its group from outliving it,
+    and (if asked and allowed) its own network."""
     _die_with_parent()
+    if watchdog:  # the harness started the child's session: the whole group is ours to kill
+        start_watchdog()
     layers = NetworkLayers()
     if isolate_network:
         enter_own_network(layers)

@@ -51,6 +51,7 @@ class ChildJob:
     env: dict[str, str] | None = None  # default: worker_environment()
     memory_limit_mb: int | None = None
     isolate_network: bool = True
+    watchdog: bool = True  # off where a fork of the child would disturb it (callgrind's numbered dumps)
 
     def command(self, spec_path: Path) -> list[str]:
         return [*self.wrapper, sys.executable, "-m", self.module, str(spec_path)]
@@ -178,6 +179,7 @@ def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda
         read_fd, write_fd = os.pipe()
         spec_path = Path(scratch) / "spec.json"
         spec = {**job.spec, "events_fd": write_fd, "cwd": os.getcwd(), "isolate_network": job.isolate_network,
+                "watchdog": job.watchdog,
                 "memory_limit_mb": job.memory_limit_mb}
         spec_path.write_text(json.dumps(spec))
         try:

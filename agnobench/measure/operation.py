@@ -47,16 +47,21 @@ def build_operation(scenario: Scenario) -> Callable[[], Any]:
     operation = _resolve(scenario, "operation")
     setup = _resolve(scenario, "setup")
     assert operation is not None
+    loop = asyncio.new_event_loop() if inspect.iscoroutinefunction(operation) else None
     if setup is not None:
         try:
             state = setup()
+            if inspect.isawaitable(state):  # an async setup is awaited, on the loop the op will run on
+                loop = loop or asyncio.new_event_loop()
+                state = loop.run_until_complete(state)
         except Exception as exc:
             raise ScenarioError(f"setup {scenario.setup} raised {type(exc).__name__}: {exc}") from exc
         op: Callable[[], Any] = functools.partial(operation, state)
     else:
         op = operation
     if inspect.iscoroutinefunction(operation):
-        op = _run_coroutines_on(asyncio.new_event_loop(), op)
+        assert loop is not None
+        op = _run_coroutines_on(loop, op)
     return op
 
 

@@ -1,0 +1,91 @@
+"""Operations that misbehave the ways the reliability battery needs (imported by workers, not tests).
+
+Addresses aimed at are from 192.0.2.0/24 (TEST-NET-1, documentation only),
+and every test that runs them does so inside its own network namespace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+TARGET = "192.0.2.1"
+_started = False
+
+
+def leaves_a_thread() -> int:
+    """Starts one non-daemon thread that sleeps a minute, once per process, and returns."""
+    global _started
+    if not _started:
+        _started = True
+        threading.Thread(target=time.sleep, args=(60,), name="sleeper-left-by-op").start()
+        _mark("worker")
+    return 1
+
+
+def _mark(kind: str) -> None:
+    marker = os.environ.get("AGNOBENCH_TEST_MARKER")
+    if marker:
+        Path(f"{marker}.{kind}.{os.getpid()}").write_text(str(os.getpid()))
+
+
+def hangs_with_a_child() -> None:
+    """Starts a grandchild (``sleep``), records both pids, and hangs."""
+    child = subprocess.Popen(["sleep", "300"])
+    marker = os.environ.get("AGNOBENCH_TEST_MARKER")
+    if marker:
+        Path(f"{marker}.sleep.{child.pid}").write_text(str(child.pid))
+    _mark("worker")
+    time.sleep(300)
+
+
+def connects_from_a_subprocess() -> None:
+    """A child interpreter connects (as a tool an agent shells out to would); its failure is ignored."""
+    code = f"import socket\ntry:\n    socket.create_connection(({TARGET!r}, 80), timeout=2)\nexcept OSError:\n    pass\n"
+    subprocess.run([sys.executable, "-I", "-c", code], check=False, timeout=30)
+
+
+def connects_through_ctypes() -> None:
+    """libc's connect() called directly: no Python socket call for the audit hook to see."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0)
+    # struct sockaddr_in: family in host order, port in network order, the address, 8 bytes of zeros
+    address = struct.pack("=H", socket.AF_INET) + struct.pack("!H", 80) + socket.inet_aton(TARGET) + bytes(8)
+    libc.connect(fd, ctypes.c_char_p(address), len(address))
+    os.close(fd)
+
+
+def connects_in_python() -> None:
+    socket.create_connection((TARGET, 80), timeout=2)
+
+
+def serves_on_loopback() -> int:
+    """A loopback server and client in the worker's own namespace must still work."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        with socket.create_connection(server.getsockname(), timeout=5) as client:
+            connection, _ = server.accept()
+            with connection:
+                client.sendall(b"ping")
+                assert connection.recv(4) == b"ping"
+    return 1
+
+
+async def async_setup() -> dict:
+    await asyncio.sleep(0)
+    return {"ready": True}
+
+
+def uses_async_state(state: dict) -> bool:
+    if not isinstance(state, dict) or not state.get("ready"):
+        raise TypeError(f"setup's coroutine was not awaited: got {state!r}")
+    return True
