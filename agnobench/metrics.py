@@ -54,7 +54,8 @@ def _time(name: str, label: str, **kw: object) -> MetricInfo:
 
 _ALL = [
     _time("time_per_op_ns", "time/op", gated=True, threshold_pct=TIME_THRESHOLD_PCT, column=CORE,
-          note="time/op: wall time of one call, median of all values; ± MAD in % of it.",
+          note="wall/op (time/op where no timing pass ran): wall time of one call, median of all values; "
+               "± marked ~: the MAD of the values, in % of it.",
           go_unit="ns/op", pyperf_unit="second", pyperf_factor=1e-9),
     MetricInfo("ops_per_sec", "1/s", "ops/s", lower_is_better=False, threshold_pct=TIME_THRESHOLD_PCT, column=CORE,
                derived_from="time_per_op_ns", derive=lambda ns: 1e9 / ns, restated=True),

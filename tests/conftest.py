@@ -57,3 +57,10 @@ def scenario_dir(tmp_path: Path) -> ScenarioDir:
 
 # The calibration ops are imported directly by the unit tests too.
 sys.path.insert(0, str(TESTS_DIR))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _machine_record_in_a_scratch_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The per-machine kernel record (agnobench.measure.machine) goes to a scratch directory, never the
+    user's cache: tests run in workers that inherit this environment."""
+    os.environ["AGNOBENCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("agnobench-cache"))

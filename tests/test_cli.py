@@ -39,7 +39,9 @@ def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: S
     metrics = known["metrics"]
     time = metrics["time_per_op_ns"]
     assert {"median", "mean", "stdev", "samples"} <= set(time)
-    assert len(time["samples"]) == 2 * 4  # --quick: 2 timing processes x 4 values
+    details = known["passes"]["timing"]["details"]
+    assert details["timing_processes"] == 3  # --quick: 3 timing processes, the same number of values in each
+    assert len(time["samples"]) == 3 * details["values_per_process"]
     assert all(v > 0 for v in time["samples"])
     assert metrics["ops_per_sec"]["median"] == pytest.approx(1e9 / time["median"])
     for name in ("retained_bytes_per_op", "allocated_bytes_per_op", "allocs_per_op"):

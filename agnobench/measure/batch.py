@@ -29,10 +29,10 @@ from __future__ import annotations
 import gc
 import itertools
 import statistics
-import time
 import tracemalloc
 from typing import TYPE_CHECKING, Any, Callable
 
+from agnobench.measure.calls import fill, timed_each
 from agnobench.measure.forking import run_forked
 from agnobench.measure.passes import Measured, PassContext
 from agnobench.stats import median_abs_dev
@@ -46,13 +46,7 @@ SINGLE_CALLS = 20
 
 def _single_ns(op: Operation) -> float:
     """Median time of the op called alone (nothing else held)."""
-    clock = time.perf_counter_ns
-    times = []
-    for _ in range(SINGLE_CALLS):
-        start = clock()
-        op()
-        times.append(clock() - start)
-    return float(statistics.median(times))
+    return float(statistics.median(timed_each(op, SINGLE_CALLS, lambda _result: None)))
 
 
 def interleaved_schedule(counts: list[int], min_items: int) -> list[int]:
@@ -75,14 +69,10 @@ def time_batches(op: Operation, counts: list[int], min_items: int) -> dict[int, 
     holders = {count: [None] * count for count in counts}
     elapsed = dict.fromkeys(counts, 0)
     built = dict.fromkeys(counts, 0)
-    clock = time.perf_counter_ns
     gc.collect()
     for count in interleaved_schedule(counts, min_items):
         holder = holders[count]
-        start = clock()
-        for i in range(count):
-            holder[i] = op()
-        elapsed[count] += clock() - start
+        elapsed[count] += fill(op, holder)  # an async op: awaited in one coroutine, clock read inside it
         built[count] += 1
         for i in range(count):
             holder[i] = None
@@ -96,8 +86,7 @@ def retained_bytes(op: Operation, count: int) -> float:
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        for i in range(count):
-            holder[i] = op()
+        fill(op, holder)
         gc.collect()
         retained = tracemalloc.get_traced_memory()[0] - before
     finally:

@@ -20,9 +20,9 @@ Params: :class:`agnobench.passes.latency.LatencyParams`.
 from __future__ import annotations
 
 import statistics
-import time
 from typing import TYPE_CHECKING, Any
 
+from agnobench.measure.calls import timed_each
 from agnobench.measure.forking import run_forked
 from agnobench.measure.passes import Measured, PassContext
 from agnobench.stats import percentile
@@ -41,23 +41,20 @@ def _calls_for(budget_s: float, warmup_ns: list[int]) -> int:
 
 
 def timed_calls(ctx: PassContext, fixed_calls: int | None, budget_s: float, warmups: int) -> dict[str, Any]:
-    """One child: warm up, then time each call; ns per call and model ns per call (or None)."""
-    op, clock = ctx.op, time.perf_counter_ns
-    warmup_ns = []
-    for _ in range(warmups):
-        start = clock()
-        op()
-        warmup_ns.append(clock() - start)
+    """One child: warm up, then time each call; ns per call and model ns per call (or None).
+
+    An async op is awaited inside one coroutine, the clock read around each await
+    (:func:`agnobench.measure.calls.timed_each`): no event-loop round trip per call."""
+    warmup_ns = timed_each(ctx.op, warmups, lambda _result: None)
     calls = fixed_calls or _calls_for(budget_s, warmup_ns)
-    elapsed: list[int] = []
     model: list[int] = []
-    for _ in range(calls):
-        start = clock()
-        result = op()
-        elapsed.append(clock() - start)
+
+    def on_result(result: Any) -> None:
         model_ns = getattr(result, "model_ns", None)
         if model_ns is not None:
             model.append(int(model_ns))
+
+    elapsed = timed_each(ctx.op, calls, on_result)
     return {"ns": elapsed, "model_ns": model if len(model) == len(elapsed) else None}
 
 

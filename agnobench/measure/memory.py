@@ -29,6 +29,8 @@ from typing import Any, Callable
 import memray
 from memray import AllocatorType
 
+from agnobench.measure.calls import async_of, fill, repeat
+
 Operation = Callable[[], Any]
 
 # Every allocator call that hands out memory. MMAP is left out: pymalloc maps
@@ -62,8 +64,7 @@ def retained_per_op(op: Operation, hold: int, rounds: int) -> list[float]:
         for _ in range(rounds):
             gc.collect()
             before = tracemalloc.get_traced_memory()[0]
-            for i in range(hold):
-                holder[i] = op()
+            fill(op, holder)
             gc.collect()
             after = tracemalloc.get_traced_memory()[0]
             samples.append((after - before) / hold)
@@ -78,9 +79,13 @@ def retained_per_op(op: Operation, hold: int, rounds: int) -> list[float]:
 def _memray_totals(op: Operation, ops: int, directory: str) -> tuple[int, int]:
     """(allocations, bytes) memray records while running ``ops`` ops."""
     path = Path(directory) / f"alloc-{ops}-{time.monotonic_ns()}.bin"
+    aop = async_of(op)  # an async op: awaited in one coroutine, as the timing pass does (no loop turn per op)
     with memray.Tracker(path, trace_python_allocators=True, native_traces=False):
-        for _ in itertools.repeat(None, ops):  # range() would allocate ints > 256
-            op()
+        if aop is None:
+            for _ in itertools.repeat(None, ops):  # range() would allocate ints > 256
+                op()
+        else:
+            repeat(aop, ops)
     count = size = 0
     for record in memray.FileReader(path).get_allocation_records():
         if record.allocator in ALLOCATING:
@@ -92,6 +97,20 @@ def _memray_totals(op: Operation, ops: int, directory: str) -> tuple[int, int]:
 
 def profiler_frames_per_op(op: Operation, ops: int) -> tuple[float, float, float]:
     """(frame objects, their bytes, Python calls) per op caused by a profile hook.
+
+    An async op runs inside one coroutine per session, and the event loop's own
+    calls around it are per session, not per op: two sessions of n and 2n ops
+    are subtracted, as the allocation counts are."""
+    if async_of(op) is None:
+        frames, size, calls = _hooked_frames(op, ops)
+        return frames / ops, size / ops, calls / ops
+    f1, s1, c1 = _hooked_frames(op, ops)
+    f2, s2, c2 = _hooked_frames(op, 2 * ops)
+    return (f2 - f1) / ops, (s2 - s1) / ops, (c2 - c1) / ops
+
+
+def _hooked_frames(op: Operation, ops: int) -> tuple[int, int, int]:
+    """(frame objects, their bytes, Python calls) a profile hook sees over ``ops`` ops.
 
     A plain function's frame object is always new at its 'call' event; a
     generator's or coroutine's is built once, on its first resumption, and
@@ -112,16 +131,20 @@ def profiler_frames_per_op(op: Operation, ops: int) -> tuple[float, float, float
         frames += 1
         size += sys.getsizeof(frame)
 
+    aop = async_of(op)
     threading.setprofile(hook)
     sys.setprofile(hook)
     try:
-        for _ in itertools.repeat(None, ops):
-            op()
+        if aop is None:
+            for _ in itertools.repeat(None, ops):
+                op()
+        else:
+            repeat(aop, ops)
     finally:
         sys.setprofile(None)
         threading.setprofile(None)  # type: ignore[arg-type]
     seen.clear()
-    return frames / ops, size / ops, calls / ops
+    return frames, size, calls
 
 
 def allocations_per_op(op: Operation, ops: int, rounds: int) -> dict[str, Any]:

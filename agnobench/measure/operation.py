@@ -1,13 +1,19 @@
-"""Turn a scenario's references into a ready, checked, zero-argument operation."""
+"""Turn a scenario's references into a ready, checked, zero-argument operation.
+
+An ``async def`` operation becomes an :class:`~agnobench.measure.calls.AsyncOperation`:
+called, it runs one await to completion (the check, a warm-up); passes that
+call it many times go through :mod:`agnobench.measure.calls`, which awaits it
+in a loop inside one coroutine.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 from typing import Any, Callable
 
 from agnobench.importing import import_reference
+from agnobench.measure.calls import AsyncOperation, Bursts, as_operation, burst_timer, shared_loop  # noqa: F401
 from agnobench.scenario import Scenario
 
 
@@ -33,35 +39,23 @@ def _resolve(scenario: Scenario, field_name: str) -> Callable[..., Any] | None:
         raise ScenarioError(f"error: {scenario.path}: {field_name}: {exc}", field=field_name) from None
 
 
-def _run_coroutines_on(loop: asyncio.AbstractEventLoop, fn: Callable[[], Any]) -> Callable[[], Any]:
-    """An async operation is awaited to completion on one long-lived loop per process."""
-
-    def call() -> Any:
-        return loop.run_until_complete(fn())
-
-    return call
-
-
 def build_operation(scenario: Scenario) -> Callable[[], Any]:
     """Import operation, setup and check; call setup once; return the bound op."""
     operation = _resolve(scenario, "operation")
     setup = _resolve(scenario, "setup")
     assert operation is not None
-    loop = asyncio.new_event_loop() if inspect.iscoroutinefunction(operation) else None
     if setup is not None:
         try:
             state = setup()
             if inspect.isawaitable(state):  # an async setup is awaited, on the loop the op will run on
-                loop = loop or asyncio.new_event_loop()
-                state = loop.run_until_complete(state)
+                state = shared_loop().run_until_complete(state)
         except Exception as exc:
             raise ScenarioError(f"setup {scenario.setup} raised {type(exc).__name__}: {exc}") from exc
         op: Callable[[], Any] = functools.partial(operation, state)
     else:
         op = operation
     if inspect.iscoroutinefunction(operation):
-        assert loop is not None
-        op = _run_coroutines_on(loop, op)
+        op = AsyncOperation(op)
     return op
 
 

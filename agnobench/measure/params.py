@@ -9,11 +9,10 @@ has the wrong type (bad input, exit 2), and references to code
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 from typing import Any, Callable, Mapping
 
 from agnobench.importing import import_reference
+from agnobench.measure.calls import as_operation
 from agnobench.measure.operation import ScenarioError
 
 _TYPE_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string", list: "a list",
@@ -69,19 +68,7 @@ def references(params: Mapping[str, Any], key: str) -> dict[str, Callable[..., A
 
 
 def blocking(fn: Callable[[], Any]) -> Callable[[], Any]:
-    """A zero-argument callable that returns a result: coroutines are run to completion
-    on one event loop per wrapped function (as the worker does for async operations)."""
-    if inspect.iscoroutinefunction(fn):
-        loop = asyncio.new_event_loop()
-        return lambda: loop.run_until_complete(fn())
-    loops: list[asyncio.AbstractEventLoop] = []
-
-    def call() -> Any:
-        result = fn()
-        if inspect.iscoroutine(result):  # a lambda or partial that hands back a coroutine
-            if not loops:
-                loops.append(asyncio.new_event_loop())
-            return loops[0].run_until_complete(result)
-        return result
-
-    return call
+    """A zero-argument callable that returns a result: coroutines are awaited on one event loop per
+    wrapped function, and passes that call it many times await it in one coroutine
+    (:mod:`agnobench.measure.calls`)."""
+    return as_operation(fn)

@@ -5,8 +5,9 @@ the host: no steal time shows, CPU time slows as much as wall time). An op
 measured in a slow phase looks slower, and two scenarios measured in
 different phases cannot be compared. The kernel does what agent
 construction does (objects with attributes, dicts, lists, f-strings,
-isinstance) and is timed right before each value, so ``op / kernel`` stays
-put when the whole machine slows down: ``time_per_op_rel``.
+isinstance) and is timed in short bursts alternating with the op's
+(:mod:`agnobench.measure.timing`), so ``op / kernel`` stays put when the whole
+machine slows down: ``time_per_op_rel``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import itertools
 import time
 from typing import Any
 
+
+KERNEL_VERSION = 1  # bump when the kernel's work changes: per-machine records (measure/machine.py) restart
 
 _FIELDS = tuple(f"field_{i}" for i in range(120))
 
@@ -42,10 +45,3 @@ def time_kernel(calls: int) -> float:
     for _ in itertools.repeat(None, calls):
         kernel()
     return (time.perf_counter() - start) / calls
-
-
-def calibrate_kernel_calls(target_s: float) -> int:
-    """Calls that take about ``target_s`` now (at least 10)."""
-    time_kernel(50)
-    per_call = time_kernel(200)
-    return max(10, int(target_s / per_call))

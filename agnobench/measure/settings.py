@@ -8,10 +8,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class MeasureSettings:
-    processes: int = 4  # timing children, after one that calibrates the loop count
-    values: int = 12  # timed values per child (median over processes x values)
-    warmups: int = 1  # values discarded at the start of each child
-    min_time: float = 0.01  # seconds per value: loops are calibrated to reach it
+    # Timing (docs/timing.md): children x pairs of (op burst, kernel burst), bursts of ~burst_s each.
+    processes: int = 12  # timing children, after one that sizes the bursts; more, shorter children
+    # average out what differs from one forked process to the next (~0.9 % here)
+    child_s: float = 0.09  # seconds of timed pairs per child
+    burst_s: float = 0.0005  # seconds per op burst and per kernel burst: shorter than the machine's phases
+    warmup_s: float = 0.01  # seconds of pairs run and discarded at the start of each child
+    value_pairs: int = 10  # pairs pooled into one value of time_per_op_ns (~10 ms of op calls, as pyperf's)
+    values: int = 0  # kept for results files of agnobench/1; unused
     hold: int = 500  # results held alive at once for retained_bytes_per_op
     memory_rounds: int = 3  # retained/allocation samples
     alloc_ops: int = 100  # most ops per memray session
@@ -26,4 +30,5 @@ class MeasureSettings:
 
 
 DEFAULT = MeasureSettings()
-QUICK = replace(DEFAULT, processes=2, values=4, min_time=0.005, hold=100, memory_rounds=2, alloc_ops=20, quick=True)
+QUICK = replace(DEFAULT, processes=3, child_s=0.03, warmup_s=0.005, hold=100, memory_rounds=2, alloc_ops=20,
+                quick=True)

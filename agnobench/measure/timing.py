@@ -1,97 +1,109 @@
-"""time_per_op_ns with pyperf's own worker code, in forked children.
+"""time_per_op_ns and the kernel-paired figure, in forked children.
 
-pyperf's Manager would spawn each worker with a fresh interpreter, and each
-would spend ~0.4 s importing agno. Here every worker is a fork of the
-scenario's worker process, and inside it pyperf's ``WorkerProcessTask`` does
-what a pyperf worker does: calibrate the loop count (first child only, its
-values discarded, as pyperf does), run warmups, then time ``values`` values of
-``loops`` calls each with ``time.perf_counter``. The GC stays enabled, as in
-``pyperf timeit``, because real agents pay for it.
+These VMs switch between a fast phase and one ~1.5-2x slower for seconds at
+a time, and the two do not slow every workload alike (measured here: a
+``__slots__`` object slows ~10 % more than the kernel). So a child does not
+time long values with the kernel once before each: it alternates short
+bursts — ~0.5 ms of op calls, then ~0.5 ms of reference-kernel calls, again
+and again — so every op burst has a kernel burst right beside it, timed in
+the same phase. :mod:`agnobench.measure.estimate` turns those pairs into the
+figures; here is only the timing.
+
+Every child is a fork of the scenario's worker (agno imported, setup done,
+at no cost); the first sizes the bursts and is discarded, as pyperf's
+calibration run is. Many short children, not a few long ones: what differs
+from one forked process to the next (~0.9 % here) averages out over them.
+The GC stays enabled, as in ``pyperf timeit``, because real agents pay for
+it. An async op is awaited in a loop inside one coroutine, the clock read
+inside it (one ``run_until_complete`` per burst, not per call), see
+:mod:`agnobench.measure.calls`.
 """
 
 from __future__ import annotations
 
 import itertools
-import statistics
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import pyperf
-from pyperf._worker import WorkerProcessTask  # pyperf's worker loop; pinned by pyperf<3
-
 from agnobench.measure.forking import run_forked
-from agnobench.measure.reference_kernel import calibrate_kernel_calls, time_kernel
+from agnobench.measure.calls import Bursts, burst_timer
+from agnobench.measure.reference_kernel import reference_kernel
 from agnobench.measure.settings import MeasureSettings
 
 Operation = Callable[[], Any]
+_SIZING_S = 0.02  # seconds the sizing child spends on each of op and kernel
+MIN_PAIRS = 8
 
 
-def _loop_timer(op: Operation, kernel_calls: int, kernel_log: list[float]) -> Callable[[Any, int], float]:
-    """pyperf's time function, with the reference kernel timed right before each value."""
-
-    def time_loops(_task: Any, loops: int) -> float:
-        if kernel_calls:
-            kernel_log.append(time_kernel(kernel_calls))
-        local_op = op
-        timer = time.perf_counter
-        t0 = timer()
-        for _ in itertools.repeat(None, loops):  # no int objects, unlike range()
-            local_op()
-        return timer() - t0
-
-    return time_loops
+@dataclass(frozen=True)
+class BurstPlan:
+    op_calls: int  # op calls per burst (at least 1)
+    kernel_calls: int  # kernel calls per burst
+    pairs: int  # timed pairs per child (the same in every child, so values group by process)
+    warmup_pairs: int  # pairs run and discarded first in each child
 
 
-def _pyperf_run(name: str, op: Operation, argv: list[str], kernel_calls: int = 0,
-                kernel_log: list[float] | None = None) -> pyperf.Run:
-    runner = pyperf.Runner()  # one per process: each forked child makes its own
-    runner.parse_args(["--worker", "--worker-task=0", "--quiet", *argv])
-    timer = _loop_timer(op, kernel_calls, kernel_log if kernel_log is not None else [])
-    task = WorkerProcessTask(runner, name, timer, {"unit": "second"})
-    return task.create_run()
+@dataclass
+class ChildPairs:
+    """One child's pairs: ns per call of each op burst, and of the kernel burst right after it."""
+
+    op_ns: list[float] = field(default_factory=list)
+    kernel_ns: list[float] = field(default_factory=list)
 
 
-def calibrate(name: str, op: Operation, settings: MeasureSettings) -> tuple[int, int]:
-    """(loops per value, kernel calls per value): a value lasts at least
-    ``min_time`` (pyperf's rule); the kernel beside it a quarter of that."""
-
-    def child() -> list[int]:
-        run = _pyperf_run(name, op, ["--calibrate-loops", "--values", str(settings.values),
-                                     "--min-time", str(settings.min_time)])
-        return [int(run.get_metadata()["calibrate_loops"]), calibrate_kernel_calls(settings.min_time / 4)]
-
-    loops, kernel_calls = run_forked(child)
-    return loops, kernel_calls
+def _kernel_burst(calls: int) -> int:
+    kernel = reference_kernel
+    clock = time.perf_counter_ns
+    start = clock()
+    for _ in itertools.repeat(None, calls):
+        kernel()
+    return clock() - start
 
 
-def timed_values(name: str, op: Operation, loops: int, kernel_calls: int,
-                 settings: MeasureSettings) -> dict[str, Any]:
-    """One isolated child's values (seconds per op) and the kernel's time beside each."""
-
-    def child() -> dict[str, Any]:
-        kernel_log: list[float] = []
-        run = _pyperf_run(name, op, ["--loops", str(loops), "--warmups", str(settings.warmups),
-                                     "--values", str(settings.values), "--min-time", str(settings.min_time)],
-                          kernel_calls, kernel_log)
-        return {"values": list(run.values), "kernel": kernel_log[-len(run.values):], "loops": loops}
-
-    return run_forked(child)
+def _per_call_ns(timer: Callable[[int], int], budget_s: float) -> float:
+    """Warm, then double the calls until a burst lasts ``budget_s / 4``; ns per call."""
+    timer(1)
+    calls = 1
+    while True:
+        elapsed = timer(calls)
+        if elapsed >= budget_s * 1e9 / 4 or calls >= 1 << 20:
+            return elapsed / calls
+        calls *= 2
 
 
-def measure_time(name: str, op: Operation, settings: MeasureSettings,
-                 progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Calibrate once, then ``settings.processes`` children; values in ns per op."""
-    progress("calibrating loops")
-    loops, kernel_calls = calibrate(name, op, settings)
-    values_ns: list[float] = []
-    kernel_ns: list[float] = []
-    per_process: list[float] = []
-    for index in range(settings.processes):
-        progress(f"timing process {index + 1}/{settings.processes}")
-        child = timed_values(name, op, loops, kernel_calls, settings)
-        ns = [v * 1e9 for v in child["values"]]
-        values_ns.extend(ns)
-        kernel_ns.extend(k * 1e9 for k in child["kernel"])
-        per_process.append(statistics.median(ns))
-    return {"values_ns": values_ns, "kernel_ns": kernel_ns, "loops": loops, "kernel_calls": kernel_calls,
-            "process_medians_ns": per_process}
+def plan_bursts(op: Operation, settings: MeasureSettings) -> BurstPlan:
+    """In a forked child: calls per op burst and per kernel burst for bursts of ~``burst_s``."""
+
+    def child() -> list[float]:
+        return [_per_call_ns(burst_timer(op), _SIZING_S), _per_call_ns(_kernel_burst, _SIZING_S)]
+
+    op_ns, kernel_ns = run_forked(child)
+    target = settings.burst_s * 1e9
+    op_calls, kernel_calls = max(1, round(target / op_ns)), max(1, round(target / kernel_ns))
+    pair_s = (op_calls * op_ns + kernel_calls * kernel_ns) / 1e9
+    return BurstPlan(op_calls, kernel_calls, pairs=max(MIN_PAIRS, round(settings.child_s / pair_s)),
+                     warmup_pairs=max(1, round(settings.warmup_s / pair_s)))
+
+
+def time_pairs(timer: Bursts, plan: BurstPlan) -> ChildPairs:
+    """``warmup_pairs`` pairs discarded, then ``pairs`` pairs: an op burst, and a kernel burst right after."""
+    for _ in range(plan.warmup_pairs):
+        timer(plan.op_calls)
+        _kernel_burst(plan.kernel_calls)
+    pairs = ChildPairs()
+    for _ in range(plan.pairs):
+        pairs.op_ns.append(timer(plan.op_calls) / plan.op_calls)
+        pairs.kernel_ns.append(_kernel_burst(plan.kernel_calls) / plan.kernel_calls)
+    return pairs
+
+
+def timed_child(op: Operation, plan: BurstPlan) -> ChildPairs:
+    """One forked child's pairs."""
+
+    def child() -> dict[str, list[float]]:
+        pairs = time_pairs(burst_timer(op), plan)
+        return {"op_ns": pairs.op_ns, "kernel_ns": pairs.kernel_ns}
+
+    data = run_forked(child)
+    return ChildPairs(data["op_ns"], data["kernel_ns"])

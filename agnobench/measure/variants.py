@@ -31,6 +31,7 @@ import time
 import tracemalloc
 from typing import TYPE_CHECKING, Any, Callable
 
+from agnobench.measure.calls import async_of
 from agnobench.measure.forking import run_forked
 from agnobench.measure.memory import allocations_per_op
 from agnobench.measure.operation import ScenarioError
@@ -60,7 +61,11 @@ def build_variants(variants: dict[str, str]) -> dict[str, Operation]:
 
 
 def interleaved_round(ops: dict[str, Operation], calls: int, warmups: int) -> dict[str, Any]:
-    """One child: warm every variant, then time ``calls`` calls of each, interleaved."""
+    """One child: warm every variant, then time ``calls`` calls of each, interleaved.
+
+    When a variant is async, the whole round runs inside one coroutine on its
+    loop: async variants are awaited, sync ones called, each timed on its own —
+    no event-loop round trip per call for either."""
     for op in ops.values():
         for _ in range(warmups):
             op()
@@ -74,15 +79,33 @@ def interleaved_round(ops: dict[str, Operation], calls: int, warmups: int) -> di
             collections[current[0]][info["generation"]] += 1
 
     clock = time.perf_counter_ns
-    gc.callbacks.append(on_gc)
-    try:
+    awaited = {name: aop.fn for name, op in ops.items() if (aop := async_of(op)) is not None}
+    plain = {name: op for name, op in ops.items() if name not in awaited}
+
+    async def round_in_one_coroutine() -> None:
         for _ in range(calls):
             for name in names:
                 current[0] = name
-                op = ops[name]
                 start = clock()
-                op()
+                if name in awaited:
+                    await awaited[name]()
+                else:
+                    plain[name]()
                 times[name].append(clock() - start)
+
+    gc.callbacks.append(on_gc)
+    try:
+        if awaited:
+            loop = next(aop.loop for op in ops.values() if (aop := async_of(op)) is not None)
+            loop.run_until_complete(round_in_one_coroutine())
+        else:
+            for _ in range(calls):
+                for name in names:
+                    current[0] = name
+                    op = ops[name]
+                    start = clock()
+                    op()
+                    times[name].append(clock() - start)
     finally:
         gc.callbacks.remove(on_gc)
     return {"times": times, "collections": collections}

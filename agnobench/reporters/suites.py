@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 from agnobench.metrics import CORE, EXTRA, HIDDEN, metric_info, metrics_with
 from agnobench.reporters.format import format_ratio, format_value
+from agnobench.reporters.machine_speed import HEADLINE, rerun_pct, speed_notes
 from agnobench.reporters.rows import FLOOR_SCENARIO, target_cell, time_ratio
 from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
@@ -36,21 +37,39 @@ def _metric(name: str, header: str | None = None) -> Column:
                   metric=name)
 
 
+def _headline(result: ScenarioResult) -> str:
+    """time/op: the timing pass's headline (docs/timing.md) where it ran, else the wall time."""
+    metric = result.metrics.get(HEADLINE) or result.metrics.get("time_per_op_ns")
+    return format_value("ns", metric.median) if metric else "—"
+
+
 def _spread(result: ScenarioResult) -> str:
+    """± of a rerun where the timing pass ran; else the MAD of the samples, marked ~."""
+    rerun = rerun_pct(result)
+    if rerun is not None:
+        return f"{rerun:.1f}%"
     metric = result.metrics.get("time_per_op_ns")
     if metric is None or metric.mad is None or not metric.median:
         return "—"
-    return f"{100 * metric.mad / metric.median:.1f}%"
+    return f"{100 * metric.mad / metric.median:.1f}%~"
+
+
+def _wall(result: ScenarioResult) -> str:
+    metric = result.metrics.get("time_per_op_ns")
+    return format_value("ns", metric.median) if metric and HEADLINE in result.metrics else "—"
 
 
 def _core_columns() -> list[Column]:
-    """The metrics declared ``column=CORE``, in the metric table's order; time/op brings its ± MAD."""
+    """The metrics declared ``column=CORE``, in the metric table's order; time/op brings its ± and wall/op."""
     columns = []
     for info in metrics_with(lambda m: m.column == CORE):
-        columns.append(_metric(info.name, info.column_header))
-        if info.name == "time_per_op_ns":
-            columns.append(Column("± MAD", _spread, lambda rs: any("time_per_op_ns" in r.metrics for r in rs),
-                                  metric="time_per_op_ns"))
+        if info.name != "time_per_op_ns":
+            columns.append(_metric(info.name, info.column_header))
+            continue
+        timed = lambda rs: any("time_per_op_ns" in r.metrics for r in rs)  # noqa: E731
+        columns += [Column("time/op", _headline, timed, metric="time_per_op_ns"),
+                    Column("±", _spread, timed, metric="time_per_op_ns"),
+                    Column("wall/op", _wall, lambda rs: any(HEADLINE in r.metrics for r in rs), metric=HEADLINE)]
     return columns
 
 
@@ -108,6 +127,7 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
         notes.append("skipped: what the scenario needs is not installed; the install line says how (not a failure).")
     if any(r.targets for r in measured):
         notes.append("targets: ✓ met / ✗ missed, with measured ÷ bound.")
+    notes += speed_notes(measured)
     if with_floor:
         notes.append("vs floor: time/op ÷ python-floor's, both first divided by the reference kernel timed beside "
                      "them, so the ratio holds even if the machine changed speed between scenarios.")

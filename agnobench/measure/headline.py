@@ -1,0 +1,101 @@
+"""The timing pass's measurement: paired bursts, the fast-phase figure, the machine's speed.
+
+``time_per_op_ns`` stays the honest wall time (every burst, whatever the
+machine's phase). The headline, ``time_per_op_best_ns``, is time/kernel over
+the fast-phase pairs (``time_per_op_rel``) × the fastest kernel time this
+machine has shown (:mod:`agnobench.measure.machine`): the op's time on this
+machine at its full speed. It moves only when the op does — or, once, when
+the machine sets a new best kernel time (the details say so).
+
+If the scenario's fastest kernel bursts are still slower than the machine's
+record by more than the fast tolerance (the whole timing fell into a slow
+phase), it times as many children again, once, hoping for a fast phase; the
+details say whether that happened and whether it helped.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+from agnobench.measure.estimate import FAST_TOLERANCE, TimingEstimate, estimate
+from agnobench.measure.machine import MachineSpeed, cache_dir, record_kernel
+from agnobench.measure.settings import MeasureSettings
+from agnobench.measure.timing import BurstPlan, ChildPairs, plan_bursts, timed_child
+
+Operation = Callable[[], Any]
+
+
+@dataclass
+class TimingMeasurement:
+    plan: BurstPlan
+    estimate: TimingEstimate
+    machine: MachineSpeed
+    children: int
+    extra_children: int = 0  # timed again because the first children all ran in a slow phase
+    slow_only: bool = False  # still no fast phase after that
+    speeds: list[float] = field(default_factory=list)  # per child: best kernel ÷ its median kernel
+
+    def samples(self) -> dict[str, list[float]]:
+        est, best = self.estimate, self.machine.best_ns
+        return {"time_per_op_ns": est.values_ns, "ref_kernel_ns": est.value_kernel_ns,
+                "time_per_op_rel": est.rel, "time_per_op_best_ns": [r * best for r in est.rel],
+                "machine_speed": self.speeds}
+
+    def details(self) -> dict[str, Any]:
+        """The fields of ``agnobench.passes.timing.TimingResult``."""
+        est = self.estimate
+        per_child = len(est.values_ns) // self.children if self.children else 0
+        return {
+            "loops": self.plan.op_calls, "kernel_calls": self.plan.kernel_calls,
+            "timing_processes": self.children, "values_per_process": per_child,
+            "process_medians_ns": [statistics.median(est.values_ns[i:i + per_child])
+                                   for i in range(0, len(est.values_ns), per_child or 1)],
+            "pairs_per_process": self.plan.pairs, "warmup_pairs": self.plan.warmup_pairs,
+            "fast_tolerance": FAST_TOLERANCE, "fast_share": est.fast_share,
+            "kernel_fast_ns": est.kernel_fast_ns, "kernel_fast_level_ns": est.kernel_fast_level_ns,
+            "kernel_median_ns": est.kernel_median_ns, "rerun_pct": est.rerun_pct,
+            "extra_processes": self.extra_children, "slow_phase_only": self.slow_only,
+            "speed_min": min(self.speeds, default=0.0), "speed_max": max(self.speeds, default=0.0),
+            "machine": {**asdict(self.machine), "improved": self.machine.improved},
+        }
+
+
+def _slow(est: TimingEstimate, best_ns: float | None) -> bool:
+    return best_ns is not None and est.kernel_fast_level_ns > (1 + FAST_TOLERANCE) * best_ns
+
+
+def _known_best() -> float | None:
+    """The machine's record before this scenario, read without changing it."""
+    import json
+
+    from agnobench.measure.machine import FILE_NAME, machine_key
+
+    try:
+        data = json.loads((cache_dir() / FILE_NAME).read_text())
+        return float(data[machine_key()]["best_kernel_ns"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def measure_time(op: Operation, settings: MeasureSettings,
+                 progress: Callable[[str], None] = lambda _: None) -> TimingMeasurement:
+    progress("timing: sizing bursts")
+    plan = plan_bursts(op, settings)
+    children: list[ChildPairs] = []
+    for index in range(settings.processes):
+        progress(f"timing: process {index + 1}/{settings.processes}")
+        children.append(timed_child(op, plan))
+    est = estimate(children, settings.value_pairs)
+    extra = 0
+    if _slow(est, _known_best()) and not settings.quick:
+        for index in range(settings.processes):
+            progress(f"timing: slow phase, process {index + 1}/{settings.processes} again")
+            children.append(timed_child(op, plan))
+        extra = settings.processes
+        est = estimate(children, settings.value_pairs)
+    machine = record_kernel(est.kernel_fast_ns)
+    speeds = [machine.best_ns / k for k in est.child_kernel_ns if k > 0]
+    return TimingMeasurement(plan=plan, estimate=est, machine=machine, children=len(children),
+                             extra_children=extra, slow_only=_slow(est, machine.best_ns), speeds=speeds)

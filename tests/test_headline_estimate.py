@@ -1,0 +1,83 @@
+"""The headline estimator on pairs whose answer is known, and the per-machine speed record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agnobench.measure.estimate import FAST_TOLERANCE, estimate, rerun_pct
+from agnobench.measure.machine import FILE_NAME, machine_key, record_kernel
+from agnobench.measure.timing import ChildPairs
+
+
+def phased_child(fast: int, slow: int, op_fast: float = 200.0) -> ChildPairs:
+    """``fast`` pairs at kernel 10,000 ns and op/kernel 0.02, then ``slow`` pairs in a phase 1.6x slower
+    in which the op slows 10 % more than the kernel (as measured on these VMs)."""
+    child = ChildPairs()
+    for _ in range(fast):
+        child.op_ns.append(op_fast)
+        child.kernel_ns.append(10_000.0)
+    for _ in range(slow):
+        child.op_ns.append(op_fast * 1.6 * 1.1)
+        child.kernel_ns.append(16_000.0)
+    return child
+
+
+def test_fast_phase_pairs_alone_make_the_ratio() -> None:
+    mostly_fast = estimate([phased_child(60, 40) for _ in range(4)], value_pairs=10)
+    mostly_slow = estimate([phased_child(20, 80) for _ in range(4)], value_pairs=10)
+    for est in (mostly_fast, mostly_slow):
+        assert est.rel and all(r == pytest.approx(0.02) for r in est.rel)
+        assert est.kernel_fast_ns == 10_000.0
+    assert mostly_fast.fast_share == pytest.approx(0.6) and mostly_slow.fast_share == pytest.approx(0.2)
+    # the wall figure is honest about the phase: it moves, the ratio does not
+    assert mostly_slow.kernel_median_ns == 16_000.0 and mostly_fast.kernel_median_ns == 10_000.0
+
+
+def test_wall_values_are_medians_of_groups_of_pairs() -> None:
+    child = phased_child(25, 0)
+    child.op_ns[3] = 1e7  # one burst the scheduler preempted
+    est = estimate([child], value_pairs=10)
+    assert len(est.values_ns) == 2  # 25 pairs: 10 + 15 (a short tail joins the last value)
+    assert est.values_ns == [200.0, 200.0]
+
+
+def test_tolerance_is_relative_to_the_fastest_kernel_bursts() -> None:
+    child = phased_child(50, 0)
+    child.kernel_ns[-1] = 10_000.0 * (1 + FAST_TOLERANCE) * 1.01  # just outside the fast phase
+    est = estimate([child], value_pairs=10)
+    assert est.fast_share == pytest.approx(49 / 50)
+
+
+def test_rerun_spread_is_zero_for_identical_children_and_grows_with_their_differences() -> None:
+    assert rerun_pct([[1.0, 1.0]] * 6) == 0.0
+    close = rerun_pct([[1.0 + 0.001 * i] * 5 for i in range(8)])
+    apart = rerun_pct([[1.0 + 0.01 * i] * 5 for i in range(8)])
+    assert 0 < close < apart
+    assert rerun_pct([[1.0, 1.1]]) == 0.0  # one child: nothing to say about a rerun
+    assert rerun_pct([[1.0 + 0.01 * i] * 5 for i in range(8)]) == apart  # seeded: the same file, the same ±
+
+
+def test_machine_record_keeps_the_fastest_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
+    first = record_kernel(14_000.0)
+    assert first.best_before_ns is None and first.best_ns == 14_000.0 and first.improved
+    slower = record_kernel(20_000.0)
+    assert slower.best_before_ns == 14_000.0 and slower.best_ns == 14_000.0 and not slower.improved
+    faster = record_kernel(13_500.0)
+    assert faster.best_ns == 13_500.0 and faster.improved
+    data = json.loads((tmp_path / FILE_NAME).read_text())
+    assert data[machine_key()]["best_kernel_ns"] == 13_500.0 and data[machine_key()]["scenarios"] == 3
+
+
+def test_machine_record_survives_a_damaged_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
+    (tmp_path / FILE_NAME).write_text("{not json")
+    assert record_kernel(15_000.0).best_ns == 15_000.0
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("")
+    monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(blocked / "sub"))
+    kept_nowhere = record_kernel(15_000.0)
+    assert kept_nowhere.path == "" and kept_nowhere.best_ns == 15_000.0
