@@ -105,6 +105,7 @@ def estimate(children: Sequence[ChildPairs], value_pairs: int) -> TimingEstimate
         fast = _fast_ratios(child, threshold)
         if fast:
             out.child_rel.append(float(statistics.median(fast)))
-        out.child_kernel_ns.append(float(statistics.median(child.kernel_ns)))
+        if child.kernel_ns:
+            out.child_kernel_ns.append(float(statistics.median(child.kernel_ns)))
     out.rerun_pct = rerun_pct(per_child_values)
     return out
