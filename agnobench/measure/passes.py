@@ -59,6 +59,20 @@ class PassOutput:
 Measured = tuple[dict[str, list[float]], dict[str, Any]]
 
 
+def engine(reference: str, result: type) -> Callable[[PassContext], PassOutput]:
+    """A ``run`` that calls the engine ``"module:function"`` — ``(ctx, params) -> Measured``, imported on
+    first call, in the worker — and types its details as ``result``."""
+
+    def run(ctx: PassContext) -> PassOutput:
+        from agnobench.importing import import_reference
+
+        samples, details = import_reference(reference)(ctx, ctx.params)
+        return PassOutput(samples=samples, details=result.from_dict(details))  # type: ignore[attr-defined]
+
+    run.__qualname__ = f"engine({reference})"
+    return run
+
+
 def _same(params: Any) -> Any:
     return params
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
-from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.measure.passes import PassPlugin, engine
 from agnobench.model import Model
 
 
@@ -20,7 +20,8 @@ class BatchParams:
 
     def check(self) -> None:
         if not self.batch_counts or any(c <= 0 for c in self.batch_counts):
-            raise ParamError("batch_counts", f"must be a non-empty list of positive integers, got {self.batch_counts!r}")
+            raise ParamError("batch_counts",
+                             f"must be a non-empty list of positive integers, got {self.batch_counts!r}")
 
 
 def quick(params: BatchParams) -> BatchParams:
@@ -60,13 +61,10 @@ class BatchResult(Model):
     verdict: BatchVerdict | None = None  # with two counts or more
 
 
-def run(ctx: PassContext) -> PassOutput:
-    from agnobench.measure.batch import measure_batch
-
-    samples, details = measure_batch(ctx, ctx.params)
-    return PassOutput(samples=samples, details=BatchResult.from_dict(details))
-
-
-PLUGIN = PassPlugin(name="batch", run=run, params=BatchParams, result=BatchResult, quick=quick, legacy_key="batch",
-                    sections="agnobench.reporters.realworld:scaling_sections",
-                    summary="N results built and held at once: measured totals, and the per-item curve over N")
+PLUGIN = PassPlugin(
+    name="batch", params=BatchParams, result=BatchResult, quick=quick,
+    run=engine("agnobench.measure.batch:measure_batch", BatchResult),
+    legacy_key="batch",
+    sections="agnobench.reporters.realworld:scaling_sections",
+    summary="N results built and held at once: measured totals, and the per-item curve over N",
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
-from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.measure.passes import PassPlugin, engine
 from agnobench.model import Model
 
 MODES = ("threads", "processes", "asyncio")
@@ -115,14 +115,10 @@ class ConcurrencyResult(Model):
     load_average_before: list[float] = field(default_factory=list)
 
 
-def run(ctx: PassContext) -> PassOutput:
-    from agnobench.measure.concurrency import measure_concurrency
-
-    samples, details = measure_concurrency(ctx, ctx.params)
-    return PassOutput(samples=samples, details=ConcurrencyResult.from_dict(details))
-
-
-PLUGIN = PassPlugin(name="concurrency", run=run, params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
-                    legacy_key="concurrency",
-                    sections="agnobench.reporters.concurrency:concurrency_sections",
-                    summary="threads, processes and asyncio tasks at 1..N workers: speedup, and every answer checked")
+PLUGIN = PassPlugin(
+    name="concurrency", params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
+    run=engine("agnobench.measure.concurrency:measure_concurrency", ConcurrencyResult),
+    legacy_key="concurrency",
+    sections="agnobench.reporters.concurrency:concurrency_sections",
+    summary="threads, processes and asyncio tasks at 1..N workers: speedup, and every answer checked",
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
-from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.measure.passes import PassPlugin, engine
 from agnobench.model import Model
 
 
@@ -39,12 +39,8 @@ class LatencyResult(Model):
     latency_note: str | None = None  # set when too few calls make p99 close to the maximum
 
 
-def run(ctx: PassContext) -> PassOutput:
-    from agnobench.measure.latency import measure_latency
-
-    samples, details = measure_latency(ctx, ctx.params)
-    return PassOutput(samples=samples, details=LatencyResult.from_dict(details))
-
-
-PLUGIN = PassPlugin(name="latency", run=run, params=LatencyParams, result=LatencyResult, quick=quick,
-                    summary="p50/p95/p99 of individually timed calls, and the framework's share beside the model")
+PLUGIN = PassPlugin(
+    name="latency", params=LatencyParams, result=LatencyResult, quick=quick,
+    run=engine("agnobench.measure.latency:measure_latency", LatencyResult),
+    summary="p50/p95/p99 of individually timed calls, and the framework's share beside the model",
+)

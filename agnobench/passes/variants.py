@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.measure.passes import PassPlugin, engine
 from agnobench.model import Model
 
 
@@ -57,14 +57,10 @@ class VariantsResult(Model):
     rows: list[VariantRow] = field(default_factory=list)
 
 
-def run(ctx: PassContext) -> PassOutput:
-    from agnobench.measure.variants import measure_variants
-
-    samples, details = measure_variants(ctx, ctx.params)
-    return PassOutput(samples=samples, details=VariantsResult.from_dict(details))
-
-
-PLUGIN = PassPlugin(name="variants", run=run, params=VariantsParams, result=VariantsResult, quick=quick,
-                    legacy_key="variants",
-                    sections="agnobench.reporters.comparisons:variant_sections",
-                    summary="variants of one job timed interleaved, the subject against the baseline round by round")
+PLUGIN = PassPlugin(
+    name="variants", params=VariantsParams, result=VariantsResult, quick=quick,
+    run=engine("agnobench.measure.variants:measure_variants", VariantsResult),
+    legacy_key="variants",
+    sections="agnobench.reporters.comparisons:variant_sections",
+    summary="variants of one job timed interleaved, the subject against the baseline round by round",
+)

@@ -76,7 +76,8 @@ def _row(pair: GoPythonPair) -> GoPythonRow:
     if pair.measure == INSTANTIATION:
         go_text, py_text, fmt = f"{format_ns(pair.go_value)}/op", f"{format_ns(pair.python_value)}/op", format_ns
     else:
-        go_text, py_text, fmt = f"{pair.go_value:,.0f} B/op", f"{format_bytes(pair.python_value)} retained", format_bytes
+        go_text, fmt = f"{pair.go_value:,.0f} B/op", format_bytes
+        py_text = f"{format_bytes(pair.python_value)} retained"
         if pair.python_allocated is not None:
             py_text += f" ({format_bytes(pair.python_allocated)} allocated/op)"
     return GoPythonRow(pair.measure, pair.python_scenario, pair.go_benchmark, pair.go_value, pair.python_value,
