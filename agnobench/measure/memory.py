@@ -166,10 +166,11 @@ def measure_memory(op: Operation, hold: int, rounds: int, max_alloc_ops: int) ->
     for _ in range(3):
         op()  # first calls may fill caches that are not per-op cost
     seconds = max(estimate_op_seconds(op), 1e-9)
-    # Budgets per round: ~0.15 s of held results and ~0.02 s of ops per memray session (memray slows an op
-    # 2-3x and every record is read back). Retained bytes and allocation counts are deterministic for most
-    # ops, so a slow op loses little by holding fewer results; a fast one keeps the full counts.
-    hold = max(10, min(hold, int(0.15 / seconds)))
+    # Budgets per round: ~0.05 s of held results untraced (tracemalloc slows an op ~5x, so ~0.25 s) and
+    # ~0.02 s of ops per memray session (memray slows an op 2-3x and every record is read back). Retained
+    # bytes and allocation counts are deterministic for most ops, so a slow op loses little by holding
+    # fewer results; a fast one keeps the full counts.
+    hold = max(10, min(hold, int(0.05 / seconds)))
     alloc_ops = max(5, min(max_alloc_ops, int(0.02 / seconds)))
     retained = retained_per_op(op, hold, rounds)
     allocations = allocations_per_op(op, alloc_ops, rounds)

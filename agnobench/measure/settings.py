@@ -17,7 +17,8 @@ class MeasureSettings:
     value_pairs: int = 10  # pairs pooled into one value of time_per_op_ns (~10 ms of op calls, as pyperf's)
     values: int = 0  # kept for results files of agnobench/1; unused
     hold: int = 500  # results held alive at once for retained_bytes_per_op
-    memory_rounds: int = 3  # retained/allocation samples
+    memory_rounds: int = 2  # retained/allocation samples: the same to the byte from round to round for
+    # most ops, so a third round added ~0.5 s per scenario and no information (the gate compares ranges)
     alloc_ops: int = 100  # most ops per memray session
     quick: bool = False
 

@@ -22,6 +22,7 @@ inside it (one ``run_until_complete`` per burst, not per call), see
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -33,7 +34,12 @@ from agnobench.measure.settings import MeasureSettings
 
 Operation = Callable[[], Any]
 _SIZING_S = 0.02  # seconds the sizing child spends on each of op and kernel
+_SIZING_REPEATS = 5  # the fastest of these at the final size: one preempted burst must not size the bursts
 MIN_PAIRS = 8
+# Kernel calls per burst: fixed, not sized. Measured in the gate trials: a kernel burst sized from a
+# preempted sizing run came out at 1-9 calls from run to run, and time/kernel moved with it by up to 15 %
+# (the first kernel call after an op burst runs on the op's caches). ~0.45 ms at this VM's full speed.
+KERNEL_CALLS = 32
 
 
 @dataclass(frozen=True)
@@ -62,25 +68,28 @@ def _kernel_burst(calls: int) -> int:
 
 
 def _per_call_ns(timer: Callable[[int], int], budget_s: float) -> float:
-    """Warm, then double the calls until a burst lasts ``budget_s / 4``; ns per call."""
+    """Warm, double the calls until a burst lasts ``budget_s / 4``, then the fastest of a few such bursts;
+    ns per call."""
     timer(1)
     calls = 1
     while True:
         elapsed = timer(calls)
         if elapsed >= budget_s * 1e9 / 4 or calls >= 1 << 20:
-            return elapsed / calls
+            break
         calls *= 2
+    return min([elapsed] + [timer(calls) for _ in range(_SIZING_REPEATS - 1)]) / calls
 
 
 def plan_bursts(op: Operation, settings: MeasureSettings) -> BurstPlan:
-    """In a forked child: calls per op burst and per kernel burst for bursts of ~``burst_s``."""
+    """In a forked child: op calls per burst for bursts of ~``burst_s``, and pairs per child."""
 
     def child() -> list[float]:
         return [_per_call_ns(burst_timer(op), _SIZING_S), _per_call_ns(_kernel_burst, _SIZING_S)]
 
     op_ns, kernel_ns = run_forked(child)
-    target = settings.burst_s * 1e9
-    op_calls, kernel_calls = max(1, round(target / op_ns)), max(1, round(target / kernel_ns))
+    # a power of two: the same op gets the same burst from run to run unless its speed changes by ~√2
+    op_calls = 2 ** max(0, round(math.log2(max(settings.burst_s * 1e9 / op_ns, 1.0))))
+    kernel_calls = KERNEL_CALLS
     pair_s = (op_calls * op_ns + kernel_calls * kernel_ns) / 1e9
     return BurstPlan(op_calls, kernel_calls, pairs=max(MIN_PAIRS, round(settings.child_s / pair_s)),
                      warmup_pairs=max(1, round(settings.warmup_s / pair_s)))
