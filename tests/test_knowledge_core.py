@@ -194,3 +194,23 @@ def test_sweep_leaves_live_processes_and_other_files_alone(tmp_path: Path) -> No
     mine.mkdir(), other.mkdir()
     assert sweep_stale(tmp_path) == []
     assert mine.exists() and other.exists()
+
+
+@needs_stores
+def test_agent_knowledge_run_cites_its_document_and_fails_on_a_wrong_one(tmp_path: Path) -> None:
+    from agnobench.adapters.knowledge.rag import BASELINE, PLAIN, SUBJECT, build_ops
+    from agnobench.adapters.knowledge.retrieval import RetrievalError, fill
+
+    corpus = Corpus(80)
+    with open_store("lancedb", root=tmp_path) as store:
+        fill(store.vector_db, corpus)
+        ops = build_ops(store.vector_db, corpus)
+        first = ops[SUBJECT]()  # asks about the first probe, document 0
+        assert corpus.name(0) in first.content and [t.tool_name for t in first.tools] == ["search_knowledge_base"]
+        assert corpus.name(0) in first.tools[0].result  # the knowledge tool really retrieved it
+        ops[BASELINE](), ops[PLAIN]()
+
+        real_search = store.vector_db.search
+        store.vector_db.search = lambda query, limit=5, **kw: real_search(query=corpus.query(corpus.size - 1), limit=1)
+        with pytest.raises(RetrievalError, match="does not cite"):
+            ops[SUBJECT]()

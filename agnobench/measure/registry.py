@@ -28,6 +28,9 @@ PASSES: dict[str, str] = {
     "concurrency": "agnobench.passes.concurrency:PLUGIN",
     "variants": "agnobench.passes.variants:PLUGIN",
     "batch": "agnobench.passes.batch:PLUGIN",
+    "corpus_growth": "agnobench.passes.corpus_growth:PLUGIN",
+    "insert_throughput": "agnobench.passes.insert_throughput:PLUGIN",
+    "rag_overhead": "agnobench.passes.rag_overhead:PLUGIN",
 }
 
 ENV_VAR = "AGNOBENCH_PASSES"

@@ -11,6 +11,11 @@ is only ever opened in the process that uses it (the passes open theirs in
 the forked measuring child), and this module imports neither library until a
 store is opened.
 
+A store may also be named ``"package.module:factory"``: the factory is called
+as ``factory(path, embedder)`` in the measuring child and returns an agno
+``VectorDb`` keeping its files under ``path`` — your own store, or your own
+configuration of one, measured exactly like the built-in two.
+
 Cleanup: :func:`open_store` removes its directory in a ``finally`` (normal
 exit, exception, ``KeyboardInterrupt``). A process killed outright (a timeout
 or Ctrl-C in the runner sends SIGKILL) cannot clean up, so every directory
@@ -28,7 +33,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from agnobench.adapters.knowledge.embedder import HashEmbedder
 
@@ -55,10 +60,16 @@ class OpenStore:
     embedder: HashEmbedder
 
 
+def is_factory(kind: str) -> bool:
+    return ":" in kind
+
+
 def missing_store(kind: str) -> str | None:
     """The install line when ``kind``'s library is absent, else None (nothing is imported)."""
+    if is_factory(kind):
+        return None
     if kind not in STORE_MODULES:
-        raise ValueError(f"unknown store {kind!r} (known: {', '.join(STORES)})")
+        raise ValueError(f"unknown store {kind!r} (known: {', '.join(STORES)}, or 'module:factory')")
     return None if importlib.util.find_spec(STORE_MODULES[kind]) else INSTALL_LINE
 
 
@@ -104,11 +115,21 @@ def _chroma(path: Path, embedder: HashEmbedder) -> Any:
     return db
 
 
+def _factory(kind: str) -> Callable[[Path, HashEmbedder], Any]:
+    if kind == "lancedb":
+        return _lancedb
+    if kind == "chroma":
+        return _chroma
+    from agnobench.importing import import_reference
+
+    return import_reference(kind)
+
+
 def _close(store: OpenStore) -> None:
-    if store.kind == "chroma":
-        client = getattr(store.vector_db, "_client", None)
-        if client is not None:
-            client.close()  # releases the SQLite files before they are removed
+    client = getattr(store.vector_db, "_client", None)  # ChromaDb's: releases its SQLite files before removal
+    close = getattr(client, "close", None)
+    if callable(close):
+        close()
 
 
 @contextmanager
@@ -118,10 +139,11 @@ def open_store(kind: str, embedder: HashEmbedder | None = None, root: Path | Non
     if install:
         raise StoreUnavailable(f"{kind} is not installed: {install}")
     sweep_stale(root)
-    path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{kind}-", dir=root))
+    label = "custom" if is_factory(kind) else kind
+    path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{label}-", dir=root))
     try:
         embedder = embedder or HashEmbedder()
-        vector_db = (_lancedb if kind == "lancedb" else _chroma)(path, embedder)
+        vector_db = _factory(kind)(path, embedder)
         store = OpenStore(kind=kind, vector_db=vector_db, path=path, embedder=embedder)
         try:
             yield store
