@@ -214,3 +214,14 @@ def test_agent_knowledge_run_cites_its_document_and_fails_on_a_wrong_one(tmp_pat
         store.vector_db.search = lambda query, limit=5, **kw: real_search(query=corpus.query(corpus.size - 1), limit=1)
         with pytest.raises(RetrievalError, match="does not cite"):
             ops[SUBJECT]()
+
+
+def test_every_knowledge_scenario_skips_with_the_knowledge_install_line() -> None:
+    from agnobench.catalog import builtin_scenarios
+
+    knowledge = [s for s in builtin_scenarios() if s.suite == "knowledge"]
+    assert len(knowledge) >= 6
+    for scenario in knowledge:
+        assert scenario.requires is not None, scenario.name
+        assert scenario.requires.install_line() == "pip install 'agnobench[knowledge]'"
+        assert set(scenario.requires.packages) <= {"lancedb", "chromadb"}
