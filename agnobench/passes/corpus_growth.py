@@ -18,6 +18,7 @@ from agnobench.metrics import MetricInfo
 from agnobench.model import Model
 
 STORES = ("lancedb", "chroma")  # agnobench.adapters.knowledge.stores.STORES, without importing it here
+MEMORY_SPAN = 5000  # vectors between the smallest and largest corpus needed to report memory per 1,000
 REFERENCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*$")
 
 
@@ -103,12 +104,13 @@ def run(ctx: PassContext) -> PassOutput:
         "query_growth": [b / a for a, b in zip(first["query_rounds_ns"], last["query_rounds_ns"]) if a],
         "recall_at_5": [min(pt.recall for pt in points)],
         "embed_query_ns": [raw["embed_query_ns"]],
-        # the marginal cost of 1,000 more vectors: the largest size over the smallest, so the store's
-        # fixed cost (opening it, its first table) cancels
-        "rss_per_1k_vectors_bytes": [1000 * (last["rss_growth_bytes"] - first["rss_growth_bytes"])
-                                     / (last["size"] - first["size"])],
         "disk_per_1k_vectors_bytes": [1000 * last["disk_bytes"] / last["size"]],
     }
+    span = last["size"] - first["size"]
+    if span >= MEMORY_SPAN:  # below it, allocator noise is as large as the vectors (--quick corpora)
+        # the marginal cost of 1,000 more vectors: the largest size over the smallest, so the store's
+        # fixed cost (opening it, its first table) cancels
+        samples["rss_per_1k_vectors_bytes"] = [1000 * (last["rss_growth_bytes"] - first["rss_growth_bytes"]) / span]
     if last["insert_docs_per_s"]:
         samples["insert_docs_per_s"] = [last["insert_docs_per_s"]]
     details = GrowthResult(store=p.knowledge_store, points=points, embed_query_ns=raw["embed_query_ns"],
@@ -124,8 +126,9 @@ METRICS = (
                note="recall@5: share of probe queries whose one right document (known from the generated corpus) "
                     "came back in the top 5; the lowest over all corpus sizes. Below min_recall fails the scenario."),
     MetricInfo("rss_per_1k_vectors_bytes", "B", "memory/1k vectors",
-               note="memory/1k vectors: resident memory added per 1,000 more vectors (largest corpus minus smallest): "
-                    "the stores' native memory, which tracemalloc cannot see; disk/1k vectors: their files."),
+               note="memory/1k vectors: resident memory added per 1,000 more vectors (largest corpus minus smallest, "
+                    "when they differ by 5,000 or more): the stores' native memory, which tracemalloc cannot see; "
+                    "disk/1k vectors: their files."),
     MetricInfo("disk_per_1k_vectors_bytes", "B", "disk/1k vectors"),
     MetricInfo("insert_docs_per_s", "1/s", "insert docs/s", lower_is_better=False),
     MetricInfo("embed_query_ns", "ns", "embed query", column="more"),

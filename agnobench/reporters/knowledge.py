@@ -68,9 +68,9 @@ def _unbenchmarked_table(results: Sequence[ScenarioResult]) -> Section | None:
     if not rows:
         return None
     shown = []
-    for index, row in enumerate(rows):  # the scenario and store once per group, the document's line on each
+    for index, row in enumerate(rows):  # the scenario, its store and the document's line once per group
         same = index and rows[index - 1][0] == row[0]
-        shown.append(["" if same else row[0], "" if same else row[1], row[2], row[3], UNBENCHMARKED])
+        shown.append(["", "", row[2], row[3], ""] if same else [row[0], row[1], row[2], row[3], UNBENCHMARKED])
     return Section(title="Knowledge: vector-DB queries beside the document's 'unbenchmarked' line",
                    columns=["scenario", "store", "figure", "agno here", "document"], rows=shown, right={3},
                    notes=["Offline: a hashed bag-of-words embedder (384 dimensions, no model), a generated corpus "
