@@ -50,6 +50,13 @@ def test_unbenchmarked_table_and_curve() -> None:
     assert "linear" in curve.notes[0]
 
 
+def test_insert_label_is_the_documents_per_call_actually_made() -> None:
+    results = _results()
+    results[1].result_of("insert_throughput").insert_docs = 200  # a --quick run: one call of 200
+    (document, _) = growth_sections(results)
+    assert "insert, 200 per call" in [row[2] for row in document.rows]
+
+
 def test_insert_and_rag_tables() -> None:
     (inserts,) = insert_sections(_results())
     assert inserts.rows[0][2:5] == ["3,000 docs/s", "100 docs/s", "20k docs/s"]

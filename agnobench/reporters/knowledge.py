@@ -57,7 +57,8 @@ def _unbenchmarked_table(results: Sequence[ScenarioResult]) -> Section | None:
     for result, growth in _typed(results, "corpus_growth"):
         rows += _growth_rows(result, growth)
     for result, inserts in _typed(results, "insert_throughput"):
-        rows.append([result.name, inserts.store, f"insert, {inserts.insert_batch_size:,} per call",
+        per_call = min(inserts.insert_batch_size, inserts.insert_docs) or inserts.insert_batch_size
+        rows.append([result.name, inserts.store, f"insert, {per_call:,} per call",
                      _rate(inserts.median("batch_docs_per_s"))])
         rows.append([result.name, inserts.store, "insert, one per call", _rate(inserts.median("single_docs_per_s"))])
     for result, rag in _typed(results, "rag_overhead"):
