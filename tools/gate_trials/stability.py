@@ -52,7 +52,7 @@ def main() -> None:
             spread = 100 * (max(values) - min(values)) / median
             cells = " ".join(f"{v:10.5g}" for v in values)
             print(f"  {label:12s} {cells}   spread {spread:5.2f} %")
-        predicted = [s["details"].get("timing", {}).get("rerun_pct") for s in scenarios]
+        predicted = [s.get("passes", {}).get("timing", {}).get("details", {}).get("rerun_pct") for s in scenarios]
         print("  printed ±    " + " ".join(f"{p:9.2f}%" if p is not None else "         —" for p in predicted))
 
 
