@@ -4,7 +4,8 @@ A pass's result is a dataclass; :class:`Model` gives it ``to_dict`` and
 ``from_dict`` from its field types (nested dataclasses, ``list[...]`` and
 ``dict[str, ...]`` of them, optionals), so a pass declares fields, not
 serialisation code. ``from_dict`` ignores keys it does not know and lets
-absent ones take their defaults: a newer or older file still loads.
+absent ones take their defaults, so a newer or older file still loads; a
+value of the wrong shape raises ``TypeError`` (the loader names the field).
 """
 
 from __future__ import annotations
@@ -24,23 +25,35 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _decode(kind: Any, value: Any) -> Any:
-    """``value`` (decoded JSON) as ``kind``: dataclasses built, containers followed, the rest as is."""
-    if value is None:
-        return None
-    origin = typing.get_origin(kind)
+    """``value`` (decoded JSON) as ``kind``: dataclasses built, containers followed; TypeError when it does not fit."""
+    if value is None or kind is Any:
+        return value
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _decode(options[0], value) if len(options) == 1 else value
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind) and isinstance(value, dict):
+        options = [a for a in args if a is not type(None)]
+        for option in options:
+            try:
+                return _decode(option, value)
+            except TypeError:
+                continue
+        raise TypeError(f"{value!r} is not {kind}")
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object for {kind.__name__}, got {type(value).__name__}")
         return from_dict(kind, value)
-    args = typing.get_args(kind)
-    if origin in (list, tuple) and args and isinstance(value, list):
-        items = [_decode(args[0], v) for v in value]
+    if origin in (list, tuple):
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        items = [_decode(args[0], v) for v in value] if args else list(value)
         return tuple(items) if origin is tuple else items
-    if origin is dict and len(args) == 2 and isinstance(value, dict):
-        return {k: _decode(args[1], v) for k, v in value.items()}
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object, got {type(value).__name__}")
+        return {k: _decode(args[1], v) for k, v in value.items()} if len(args) == 2 else dict(value)
+    if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
+    if isinstance(kind, type) and (not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)):
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
     return value
 
 

@@ -31,15 +31,20 @@ def decode_details(name: str, data: Any) -> Any:
 
 
 def legacy_details(details: dict[str, Any]) -> dict[str, Any]:
-    """Pass name -> typed details, for the passes whose details an ``agnobench/1`` file holds."""
+    """Pass name -> typed details, for the passes whose details an ``agnobench/1`` file holds.
+
+    Raises ValueError naming the details key that does not fit its pass's result."""
     found: dict[str, Any] = {}
     for name in list(known_passes()):
         p = plugin(name)
+        own: Any = None
         if p.legacy_key is not None:
-            if isinstance(details.get(p.legacy_key), dict):
-                found[name] = p.decode(details[p.legacy_key])
+            own = details.get(p.legacy_key) if isinstance(details.get(p.legacy_key), dict) else None
         elif p.result is not None and dataclasses.is_dataclass(p.result):
-            own = {f.name: details[f.name] for f in dataclasses.fields(p.result) if f.name in details}
-            if own:
+            own = {f.name: details[f.name] for f in dataclasses.fields(p.result) if f.name in details} or None
+        if own is not None:
+            try:
                 found[name] = p.decode(own)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{p.legacy_key or name}: does not fit the {name} pass's result: {exc}") from None
     return found

@@ -5,10 +5,8 @@ README). Loading checks the schema tag and every required key and raises an
 :class:`~agnobench.errors.InputError` naming the file and the field, so a
 truncated or foreign file never turns into a traceback or a silent pass.
 
-``agnobench/2`` adds ``passes``: each pass's metrics and typed details under
-its own name (see :mod:`agnobench.pass_records`), beside the flat scenario
-``metrics`` CI reads. ``agnobench/1`` files still load: their passes are
-rebuilt from the flat details.
+``agnobench/2`` adds ``passes``: each pass's metrics and typed details under its own name, beside
+the flat ``metrics`` CI reads; ``agnobench/1`` files still load (:mod:`agnobench.pass_records`).
 """
 
 from __future__ import annotations
@@ -244,13 +242,11 @@ def _scenario_from_dict(data: Any, path: Path, index: int, schema: str = SCHEMA)
         targets.append(TargetResult(metric=t["metric"], value=float(t["value"]), met=bool(t.get("met")),
                                     min=t.get("min"), max=t.get("max")))
     details = dict(data.get("details", {}) or {})
-    if schema == SCHEMA:
-        raw_passes = data.get("passes", {}) or {}
-        if not isinstance(raw_passes, dict):
-            raise InputError(path, f"{where}passes", "must be an object")
-        passes = _passes_from_dict(raw_passes, path, f"{where}passes.")
-    else:
-        passes = {name: PassRecord(details=typed) for name, typed in legacy_details(details).items()}
+    try:
+        passes = (_passes_from_dict(data.get("passes") or {}, path, f"{where}passes") if schema == SCHEMA else
+                  {name: PassRecord(details=typed) for name, typed in legacy_details(details).items()})
+    except ValueError as exc:  # an agnobench/1 file's details that do not fit their pass's result
+        raise InputError(path, f"{where}details", str(exc)) from None
     return ScenarioResult(
         name=name, suite=str(data.get("suite", "")), status=status, error=data.get("error"),
         description=str(data.get("description", "")), metrics=metrics, targets=targets,
@@ -259,17 +255,17 @@ def _scenario_from_dict(data: Any, path: Path, index: int, schema: str = SCHEMA)
     )
 
 
-def _passes_from_dict(data: dict[str, Any], path: Path, where: str) -> dict[str, PassRecord]:
+def _passes_from_dict(data: Any, path: Path, where: str) -> dict[str, PassRecord]:
+    if not isinstance(data, dict) or not all(isinstance(raw, dict) for raw in data.values()):
+        raise InputError(path, where, "must be an object of pass name -> {metrics, details, wall_s}")
     passes = {}
     for name, raw in data.items():
-        if not isinstance(raw, dict):
-            raise InputError(path, f"{where}{name}", "must be an object")
-        metrics_raw = _require(raw, "metrics", dict, path, f"{where}{name}.")
-        metrics = {k: _metric_from_dict(v, path, f"{where}{name}.metrics.{k}") for k, v in metrics_raw.items()}
+        metrics = {k: _metric_from_dict(v, path, f"{where}.{name}.metrics.{k}")
+                   for k, v in _require(raw, "metrics", dict, path, f"{where}.{name}.").items()}
         try:
             details = decode_details(name, raw.get("details"))
         except (TypeError, ValueError) as exc:
-            raise InputError(path, f"{where}{name}.details", f"does not fit the pass's result: {exc}") from None
+            raise InputError(path, f"{where}.{name}.details", f"does not fit the pass's result: {exc}") from None
         passes[name] = PassRecord(metrics=metrics, details=details, wall_s=raw.get("wall_s"))
     return passes
 
