@@ -30,6 +30,33 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
+# The peer frameworks of the frameworks suite, by distribution: their versions go into every results file.
+PEER_DISTRIBUTIONS = ("langgraph", "langchain", "langchain-core", "pydantic-ai-slim", "crewai", "openai-agents",
+                      "smolagents")
+
+# Telemetry and tracing switches of the peers, each checked in the installed source (docs/frameworks.md):
+# all off in every worker, whatever the user's shell says, so no run posts anything.
+PEER_TELEMETRY_OFF = {
+    "OTEL_SDK_DISABLED": "true",  # OpenTelemetry SDK: CrewAI's telemetry checks it first
+    "CREWAI_DISABLE_TELEMETRY": "true",  # crewai_core.telemetry
+    "CREWAI_DISABLE_TRACKING": "true",  # crewai_core.telemetry
+    "CREWAI_TRACING_ENABLED": "false",  # CrewAI's trace upload (an explicit no)
+    "CREWAI_TESTING": "true",  # CrewAI: never ask about tracing on a first run (it would block on stdin)
+    "LANGSMITH_TRACING": "false",  # langsmith.utils.tracing_is_enabled reads LANGSMITH_/LANGCHAIN_ TRACING(_V2)
+    "LANGSMITH_TRACING_V2": "false",
+    "LANGCHAIN_TRACING": "false",
+    "LANGCHAIN_TRACING_V2": "false",
+    "OPENAI_AGENTS_DISABLE_TRACING": "1",  # the Agents SDK's span exporter posts to api.openai.com
+    "HF_HUB_OFFLINE": "1",  # smolagents imports huggingface_hub: no hub calls
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+}
+
+
+def framework_versions() -> dict[str, str]:
+    """The installed peer frameworks and their versions (absent ones left out)."""
+    return {name: version for name in PEER_DISTRIBUTIONS if (version := _version(name))}
+
+
 def describe(directory: str | Path | None = None) -> dict[str, Any]:
     """Versions and machine facts, without importing agno (the parent stays light).
 
@@ -49,6 +76,7 @@ def describe(directory: str | Path | None = None) -> dict[str, Any]:
         "cpu_model": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "executable": sys.executable,
+        "frameworks": framework_versions(),
         **({"git": facts.to_dict()} if facts is not None else {}),
     }
 
@@ -57,5 +85,6 @@ def worker_environment() -> dict[str, str]:
     """The environment of every worker: telemetry off, output unbuffered."""
     env = dict(os.environ)
     env["AGNO_TELEMETRY"] = "false"
+    env.update(PEER_TELEMETRY_OFF)
     env["PYTHONUNBUFFERED"] = "1"
     return env

@@ -31,6 +31,7 @@ PASSES: dict[str, str] = {
     "corpus_growth": "agnobench.passes.corpus_growth:PLUGIN",
     "insert_throughput": "agnobench.passes.insert_throughput:PLUGIN",
     "rag_overhead": "agnobench.passes.rag_overhead:PLUGIN",
+    "cold_import": "agnobench.passes.cold_import:PLUGIN",
 }
 
 ENV_VAR = "AGNOBENCH_PASSES"

@@ -39,7 +39,8 @@ def build_sections(results: Sequence[ScenarioResult]) -> list[Section]:
         for build in builders:
             sections += build(members)
         sections += document_sections(members)
-    side = [r for r in results if r.suite != "realworld"]  # realworld rows sit beside the document's arithmetic
+    # realworld rows sit beside the document's arithmetic, frameworks rows in the frameworks table
+    side = [r for r in results if r.suite not in ("realworld", "frameworks")]
     reference_rows = build_reference_rows(side)
     if reference_rows:
         columns = reference_columns(side)
