@@ -10,6 +10,7 @@ paired round by round; the curve and its verdict are in the details.
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
@@ -80,7 +81,8 @@ class GrowthResult(Model):
     points: list[GrowthPoint] = field(default_factory=list)
     embed_query_ns: float = 0.0  # HashEmbedder alone on the same queries: part of every query
     growth: str = ""  # flat | logarithmic | sublinear | linear | superlinear
-    exponent: float = 0.0
+    ratio: float = 0.0  # query time at the largest size ÷ at the smallest, median of the per-round ratios
+    exponent: float = 0.0  # k in time ∝ size^k over the last step, from the per-round ratios
     criterion: str = ""
     rounds: int = 0
 
@@ -97,8 +99,12 @@ def run(ctx: PassContext) -> PassOutput:
     raw = run_forked(lambda: growth_child(plan))
     points = [GrowthPoint(**{k: v for k, v in row.items() if k in GrowthPoint.__dataclass_fields__})
               for row in raw["points"]]
-    verdict = growth_verdict(sizes, [pt.query_ns for pt in points])
     first, last = raw["points"][0], raw["points"][-1]
+    # the curve relative to the smallest size, paired round by round (each round visits every size), so the
+    # verdict reads the curve's shape rather than how fast the machine was in each size's turn
+    relative = [statistics.median(b / a for a, b in zip(first["query_rounds_ns"], row["query_rounds_ns"]) if a)
+                for row in raw["points"]]
+    verdict = growth_verdict(sizes, relative)
     samples: dict[str, list[float]] = {
         "time_per_op_ns": last["query_rounds_ns"],
         "query_growth": [b / a for a, b in zip(first["query_rounds_ns"], last["query_rounds_ns"]) if a],
@@ -114,7 +120,8 @@ def run(ctx: PassContext) -> PassOutput:
     if last["insert_docs_per_s"]:
         samples["insert_docs_per_s"] = [last["insert_docs_per_s"]]
     details = GrowthResult(store=p.knowledge_store, points=points, embed_query_ns=raw["embed_query_ns"],
-                           growth=verdict.growth, exponent=verdict.exponent, criterion=verdict.criterion,
+                           growth=verdict.growth, ratio=verdict.ratio, exponent=verdict.exponent,
+                           criterion=verdict.criterion,
                            rounds=p.growth_rounds)
     return PassOutput(samples=samples, details=details)
 

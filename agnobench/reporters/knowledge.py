@@ -43,7 +43,7 @@ def _growth_rows(result: ScenarioResult, growth: Any) -> list[list[str]]:
     last = points[-1]
     rows = [[result.name, growth.store, f"top-5 query at {last.size:,} vectors", format_ns(last.query_ns)],
             [result.name, growth.store, f"growth {points[0].size:,} → {last.size:,}",
-             f"{growth.growth} (×{last.query_ns / points[0].query_ns:.3g}, k = {growth.exponent:.2f})"],
+             f"{growth.growth} (×{growth.ratio or last.query_ns / points[0].query_ns:.3g}, k = {growth.exponent:.2f})"],
             [result.name, growth.store, "recall@5 (lowest size)", f"{min(p.recall for p in points):.3f}"]]
     memory, disk = _median(result, "rss_per_1k_vectors_bytes"), _median(result, "disk_per_1k_vectors_bytes")
     if memory is not None and disk is not None:

@@ -43,7 +43,7 @@ class GrowthVerdict:
 
 
 def growth_verdict(sizes: list[int], times: list[float], flat_tolerance: float = FLAT_TOLERANCE) -> GrowthVerdict:
-    """Name how query time grows with the corpus.
+    """Name how query time grows with the corpus (``times`` absolute, or relative to the smallest size).
 
     ``exponent`` is k in time ∝ size^k over the last step. A linear scan with a
     fixed overhead approaches k = 1 as the scan dominates; a logarithmic index
