@@ -51,7 +51,7 @@ def value_axis(title: str, values: Sequence[float]) -> dict[str, Any]:
 
 def _layout(title: str, **extra: Any) -> dict[str, Any]:
     # legend under the plot, clear of x labels that plotly tilts when scenario names crowd
-    layout: dict[str, Any] = dict(title=dict(text=title, font=dict(size=14)), template="plotly_white", height=400,
+    layout: dict[str, Any] = dict(title=dict(text=title, font=dict(size=14)), height=400,
                                   margin=dict(l=60, r=20, t=60, b=40),
                                   xaxis=dict(automargin=True, tickangle=-20),
                                   legend=dict(orientation="h", yanchor="top", y=-0.32))

@@ -42,7 +42,7 @@ def change_figure(comparison: Comparison) -> Any | None:
                     marker=dict(symbol="line-ns-open", size=16, line=dict(width=2, color="#333")))
     fig.update_layout(title=dict(text="Gated metrics: change against baseline (red regression, green improvement, "
                                       "yellow not significant)", font=dict(size=14)),
-                      template="plotly_white", height=max(320, 26 * len(rows) + 140), xaxis=dict(title="change %"),
+                      height=max(320, 26 * len(rows) + 140), xaxis=dict(title="change %"),
                       yaxis=dict(autorange="reversed"), margin=dict(l=260, r=20, t=60, b=50))
     return fig
 

@@ -56,7 +56,7 @@ def trend_figure(suite: str, metric: str, trends: Sequence[Trend], history: Hist
                                            f"{history.points[s.point].label}" for s in marked if s.comparison])
     fig.update_layout(title=dict(text=f"{suite}: {metric_info(metric).label} (▲ regression, ▼ improvement)",
                                  font=dict(size=14)),
-                      template="plotly_white", height=380, margin=dict(l=60, r=20, t=60, b=110),
+                      height=380, margin=dict(l=60, r=20, t=60, b=110),
                       xaxis=dict(type="category", categoryorder="array", categoryarray=labels, title="results file"),
                       yaxis=dict(title=shown), legend=dict(orientation="h", y=-0.4))
     return fig
