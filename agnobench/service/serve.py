@@ -1,0 +1,64 @@
+"""The server process: ``python -m agnobench.service.serve --workers N --ready-fd FD``.
+
+It binds 127.0.0.1 on a port the kernel picks (port 0: no race with another
+program for a "free" port), writes the port to the ready pipe, and hands the
+listening socket to uvicorn: one server process, or uvicorn's supervisor with
+N worker processes sharing the socket. Only loopback is ever bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import socket
+import sys
+
+from agnobench.service.asgi import die_with_parent, guard
+
+HOST = "127.0.0.1"
+
+
+def _raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agnobench.service.serve")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--ready-fd", type=int, required=True)
+    parser.add_argument("--parent", type=int, required=True)
+    args = parser.parse_args(argv)
+    die_with_parent()
+    if os.getppid() != args.parent:  # the parent died before the line above
+        return 1
+    guard()
+    _raise_fd_limit()
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit it. Without it a keep-alive reply written in two parts waits for the
+    # client's delayed ACK (~40 ms a request); uvicorn binding the port itself gets it from asyncio.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((HOST, 0))
+    sock.listen(4096)
+    sock.set_inheritable(True)
+    config = uvicorn.Config("agnobench.service.asgi:create", factory=True, host=HOST, port=sock.getsockname()[1],
+                            workers=args.workers, log_level="warning", access_log=False, backlog=4096,
+                            timeout_keep_alive=30)
+    with os.fdopen(args.ready_fd, "w") as ready:
+        ready.write(f"{sock.getsockname()[1]}\n")
+    server = uvicorn.Server(config)
+    if args.workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        server.run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
