@@ -4,8 +4,11 @@ For each closed-loop level (C connections) and each open-loop rate, the
 generator runs for the level's duration while a thread samples the server
 tree's RSS every 50 ms; server CPU is read from ``/proc`` just before and
 after. Derived per level: requests/s (good answers only ÷ the window),
-server CPU per request, peak RSS, requests in flight (Little's law) and
-memory per request in flight. A wrong answer anywhere fails the scenario,
+server CPU per request, peak RSS, requests in flight and memory per request
+in flight ((peak RSS − idle RSS) ÷ in flight). In a closed loop every
+connection always has one request out, so in flight = connections; in an
+open loop it is Little's law (requests/s × mean latency), which is also kept
+for closed loops as a cross-check. A wrong answer anywhere fails the scenario,
 with the first one shown; timeouts and socket errors are counted and
 reported, and a level where nothing was answered right fails it too.
 """
@@ -14,11 +17,12 @@ from __future__ import annotations
 
 import http.client
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from agnobench.service import procstat
 from agnobench.service.generators import run_load
+from agnobench.service.results import Level, ServerRun
 from agnobench.service.server import Server, ServerSpec
 from agnobench.service.spec import LoadResult, LoadSpec, RequestSpec
 from agnobench.service.stats import cpu_share, in_flight, memory_per_in_flight
@@ -29,35 +33,6 @@ SMOKE_REQUESTS = 5
 
 class ServiceError(RuntimeError):
     """The service answered wrong, or not at all: the scenario fails with this message."""
-
-
-@dataclass
-class Level:
-    """The measured figures of one load level."""
-
-    load: LoadResult
-    server_cpu_s: float = 0.0
-    server_cpu_per_request_ns: float = 0.0
-    server_cores: float = 0.0  # server CPU ÷ wall time of the window
-    generator_cores: float = 0.0  # generator CPU ÷ wall time
-    generator_cpu_share: float = 0.0  # generator CPU ÷ (generator + server CPU): who had the machine
-    rss_peak_bytes: int = 0
-    in_flight: float = 0.0  # Little's law: requests/s × mean latency
-    memory_per_in_flight_bytes: float | None = None
-
-
-@dataclass
-class ServerRun:
-    """One server configuration (app, worker processes) through all its levels."""
-
-    workers: int
-    generator: str
-    rss_idle_bytes: int = 0
-    rss_peak_bytes: int = 0
-    processes: int = 0
-    start_s: float = 0.0
-    levels: list[Level] = field(default_factory=list)  # closed loop, in concurrency order
-    rates: list[Level] = field(default_factory=list)  # open loop, in rate order
 
 
 @dataclass(frozen=True)
@@ -131,12 +106,13 @@ def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> L
     if not load.good:
         raise ServiceError(f"no request answered right {where}: {load.timeouts} timeouts, "
                            f"{load.socket_errors} socket errors")
-    flight = in_flight(load.throughput, load.latency.mean)
+    littles = in_flight(load.throughput, load.latency.mean)
+    flight = float(spec.connections) if spec.rate <= 0 else littles
     return Level(load=load, server_cpu_s=cpu, server_cpu_per_request_ns=cpu * 1e9 / load.good,
                  server_cores=cpu_share(cpu, load.duration_s),
                  generator_cores=cpu_share(load.generator_cpu_s, load.duration_s),
                  generator_cpu_share=load.generator_cpu_s / (load.generator_cpu_s + cpu) if cpu > 0 else 0.0,
-                 rss_peak_bytes=rss.peak, in_flight=flight,
+                 rss_peak_bytes=rss.peak, in_flight=flight, littles_law_in_flight=littles,
                  memory_per_in_flight_bytes=memory_per_in_flight(rss.peak, idle_rss, flight))
 
 

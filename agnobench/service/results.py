@@ -1,0 +1,55 @@
+"""The service pass's typed results: one :class:`ServerRun` per server configuration, one :class:`Level` per load.
+
+Light on purpose (dataclasses only): the parent process reads them back from
+results files for the tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agnobench.service.spec import LoadResult
+
+
+@dataclass
+class Level:
+    """The measured figures of one load level."""
+
+    load: LoadResult
+    server_cpu_s: float = 0.0
+    server_cpu_per_request_ns: float = 0.0
+    server_cores: float = 0.0  # server CPU ÷ wall time of the window
+    generator_cores: float = 0.0  # generator CPU ÷ wall time
+    generator_cpu_share: float = 0.0  # generator CPU ÷ (generator + server CPU): who had the machine
+    rss_peak_bytes: int = 0
+    in_flight: float = 0.0  # closed loop: the connections (each always has one request out); open loop: Little's law
+    littles_law_in_flight: float = 0.0  # requests/s × mean latency, the cross-check
+    memory_per_in_flight_bytes: float | None = None
+
+
+@dataclass
+class ServerRun:
+    """One server configuration (app, worker processes) through all its levels."""
+
+    workers: int
+    generator: str
+    rss_idle_bytes: int = 0
+    rss_peak_bytes: int = 0
+    processes: int = 0
+    start_s: float = 0.0
+    levels: list[Level] = field(default_factory=list)  # closed loop, in concurrency order
+    knee_connections: int | None = None  # see stats.knee; None: throughput still grew at the last level
+    rates: list[Level] = field(default_factory=list)  # open loop, in rate order
+
+
+@dataclass
+class ServiceResult:
+    """The service pass's details: what was served and asked, and every server configuration's levels."""
+
+    app: str = ""
+    request: str = ""  # "POST /agents/bench/runs"
+    generator: str = ""  # "wrk" or "builtin" (open-loop rates are always built-in)
+    llm_wait_ms: float = 0.0
+    duration_s: float = 0.0
+    warmup_s: float = 0.0
+    runs: list[ServerRun] = field(default_factory=list)
