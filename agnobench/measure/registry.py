@@ -32,6 +32,7 @@ PASSES: dict[str, str] = {
     "insert_throughput": "agnobench.passes.insert_throughput:PLUGIN",
     "rag_overhead": "agnobench.passes.rag_overhead:PLUGIN",
     "cold_import": "agnobench.passes.cold_import:PLUGIN",
+    "service": "agnobench.passes.service:PLUGIN",
 }
 
 ENV_VAR = "AGNOBENCH_PASSES"

@@ -14,24 +14,16 @@ check it builds) or the app object itself.
 
 from __future__ import annotations
 
-import ctypes
 import inspect
 import os
-import signal
 import sys
 from typing import Any
 
+from agnobench.service.lifeline import die_with_parent
+
 APP_ENV = "AGNOBENCH_SERVICE_APP"
 PATHS_ENV = "AGNOBENCH_SERVICE_PATHS"
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """SIGKILL this process when its parent dies, so a killed worker leaves no server behind."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
+SUPERVISOR_ENV = "AGNOBENCH_SERVICE_SUPERVISOR"  # pid of the server process that spawned the uvicorn workers
 
 
 def guard() -> None:
@@ -53,6 +45,9 @@ def resolve_app(obj: Any) -> Any:
 
 def create() -> Any:
     die_with_parent()
+    supervisor = int(os.environ.get(SUPERVISOR_ENV, "0") or 0)
+    if supervisor and supervisor != os.getpid() and os.getppid() != supervisor:
+        os._exit(1)  # a spawned worker whose supervisor died before the line above: nobody would stop it
     guard()
     for entry in reversed(os.environ.get(PATHS_ENV, "").split(os.pathsep)):
         if entry and entry not in sys.path:

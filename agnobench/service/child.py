@@ -3,7 +3,8 @@
 The CPU comes from the kernel's accounting of reaped children
 (``RUSAGE_CHILDREN`` before and after the wait): exact for the generator
 because nothing else is reaped meanwhile (the server is reaped only when it
-stops). The generator is killed on every way out (timeout, error, Ctrl-C).
+stops). The generator is killed on every way out (timeout, error, Ctrl-C),
+and by the kernel if the worker itself is killed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from typing import Callable
+
+from agnobench.service.lifeline import die_with_parent_preexec
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def run_child(argv: list[str], stdin: bytes, timeout_s: float, env: dict[str, st
               preexec: Callable[[], None] | None = None) -> Finished:
     before = _children_cpu()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env, preexec_fn=preexec, start_new_session=True)
+                            env=env, preexec_fn=die_with_parent_preexec(preexec), start_new_session=True)
     try:
         out, err = proc.communicate(stdin, timeout=timeout_s)
     except subprocess.TimeoutExpired:

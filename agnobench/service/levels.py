@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -103,6 +104,9 @@ def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> L
     where = f"at {spec.rate:g} requests/s" if spec.rate > 0 else f"at {spec.connections} connections"
     if load.wrong:
         raise ServiceError(f"{load.wrong} of {load.good + load.wrong} answers wrong {where}; first: {load.first_wrong}")
+    if not load.good and not load.errors:
+        raise ServiceError(f"no request completed within the {spec.duration_s:g} s window {where} (the server "
+                           f"answers slower than that: lengthen measure.params.duration_s)")
     if not load.good:
         raise ServiceError(f"no request answered right {where}: {load.timeouts} timeouts, "
                            f"{load.socket_errors} socket errors")
@@ -118,13 +122,12 @@ def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> L
 
 def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) -> ServerRun:
     """Start the server, measure every level, stop it (on every way out)."""
-    import time
-
     started = time.monotonic()
     with Server(spec) as server:
-        run = ServerRun(workers=spec.workers, generator=plan.generator, start_s=round(time.monotonic() - started, 3))
-        progress(f"server pid {server.proc.pid if server.proc else 0} on {server.host}:{server.port} "
-                 f"({spec.workers} worker{'s' if spec.workers > 1 else ''})")
+        pid = server.proc.pid if server.proc else 0
+        run = ServerRun(workers=spec.workers, generator=plan.generator, pid=pid, port=server.port,
+                        start_s=round(time.monotonic() - started, 3))
+        progress(f"server pid {pid} on {server.host}:{server.port} ({spec.workers} worker{'s' if spec.workers > 1 else ''})")
         smoke(server, plan.request)
         time.sleep(0.2)
         idle = procstat.sample(server.pids())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agnobench.model import Model
 from agnobench.service.spec import LoadResult
 
 
@@ -33,6 +34,8 @@ class ServerRun:
 
     workers: int
     generator: str
+    pid: int = 0  # the server's process (group leader), gone when the run ended
+    port: int = 0  # on 127.0.0.1, closed when the run ended
     rss_idle_bytes: int = 0
     rss_peak_bytes: int = 0
     processes: int = 0
@@ -43,7 +46,7 @@ class ServerRun:
 
 
 @dataclass
-class ServiceResult:
+class ServiceResult(Model):
     """The service pass's details: what was served and asked, and every server configuration's levels."""
 
     app: str = ""

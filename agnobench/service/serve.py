@@ -14,7 +14,8 @@ import resource
 import socket
 import sys
 
-from agnobench.service.asgi import die_with_parent, guard
+from agnobench.service.asgi import SUPERVISOR_ENV, guard
+from agnobench.service.lifeline import die_with_parent
 
 HOST = "127.0.0.1"
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     guard()
     _raise_fd_limit()
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())  # inherited by the workers uvicorn spawns
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 

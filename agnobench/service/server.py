@@ -28,6 +28,7 @@ from typing import IO, Mapping
 
 from agnobench.service import procstat
 from agnobench.service.asgi import APP_ENV, PATHS_ENV
+from agnobench.service.lifeline import die_with_parent_preexec
 from agnobench.service.serve import HOST
 
 LOG_TAIL = 2000
@@ -83,7 +84,8 @@ class Server:
                 "--ready-fd", str(write_fd), "--parent", str(os.getpid())]
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                                         pass_fds=[write_fd], env=self._environment(), start_new_session=True)
+                                         pass_fds=[write_fd], env=self._environment(), start_new_session=True,
+                                         preexec_fn=die_with_parent_preexec())
         finally:
             os.close(write_fd)
         deadline = time.monotonic() + self.spec.start_timeout_s

@@ -1,0 +1,81 @@
+"""The service pass's run: each server configuration through its levels, and the headline samples.
+
+The app is the scenario's ``operation`` (a zero-argument function returning
+the ASGI app, which the worker has already called once to check that it
+builds) unless ``app`` names another reference. The server gets the
+worker's import path, so the user's module imports there as it did here.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable
+
+from agnobench.measure.operation import ScenarioError
+from agnobench.service.apps import LATENCY_ENV
+from agnobench.service.generators import GeneratorMissing, pick
+from agnobench.service.levels import Plan, ServiceError, run_server
+from agnobench.service.results import ServiceResult
+from agnobench.service.server import ServerFailed, ServerSpec
+from agnobench.service.spec import RequestSpec
+from agnobench.service.stats import knee
+
+
+def app_reference(op: Callable[..., Any]) -> str:
+    """``module:function`` of the scenario's operation, as imported by the worker."""
+    target = op
+    while isinstance(target, functools.partial) or hasattr(target, "__wrapped__"):
+        target = target.func if isinstance(target, functools.partial) else target.__wrapped__  # type: ignore[attr-defined]
+    module, name = getattr(target, "__module__", None), getattr(target, "__qualname__", "")
+    if not module or module == "__main__" or "<" in name:
+        raise ScenarioError("the service pass serves the scenario's operation, which must be a top-level function "
+                            "returning the ASGI app (or set measure.params.app = \"module:attr\")")
+    return f"{module}:{name}"
+
+
+def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str], None]) -> ServiceResult:
+    app = params.app or app_reference(op)
+    try:
+        generator = pick(params.generator)
+    except GeneratorMissing as exc:
+        raise ScenarioError(str(exc)) from None
+    request = RequestSpec(method=params.method, path=params.path, body=params.body, content_type=params.content_type,
+                          expect_status=params.expect_status, expect_body=params.expect_body)
+    plan = Plan(request=request, generator=generator, connections=tuple(params.connections),
+                rates=tuple(float(r) for r in params.rates), duration_s=params.duration_s, warmup_s=params.warmup_s,
+                timeout_s=params.request_timeout_s)
+    env = {LATENCY_ENV: repr(params.llm_wait_ms / 1000.0)} if params.llm_wait_ms else {}
+    result = ServiceResult(app=app, request=f"{request.method} {request.path}", generator=generator,
+                           llm_wait_ms=params.llm_wait_ms, duration_s=params.duration_s, warmup_s=params.warmup_s)
+    for workers in params.uvicorn_workers:
+        spec = ServerSpec(app=app, workers=workers, paths=tuple(p for p in sys.path if p), env=env,
+                          ready_path=params.ready_path, start_timeout_s=params.start_timeout_s)
+        try:
+            run = run_server(spec, plan, progress)
+        except (ServiceError, ServerFailed) as exc:
+            raise ScenarioError(f"{app} with {workers} uvicorn worker(s): {exc}") from None
+        run.knee_connections = knee([lv.load.connections for lv in run.levels],
+                                    [lv.load.throughput for lv in run.levels])
+        result.runs.append(run)
+    return result
+
+
+def headline_samples(result: ServiceResult) -> dict[str, list[float]]:
+    """One value each, from the first server configuration: what the suite table and the gate read."""
+    run = result.runs[0]
+    if not run.levels:
+        return {}
+    lowest, highest = run.levels[0], run.levels[-1]
+    peak = max(run.levels, key=lambda lv: lv.load.throughput)
+    samples: dict[str, list[float]] = {
+        "service_rps": [peak.load.throughput],
+        "service_p50_ns": [lowest.load.latency.p50],
+        "service_p99_ns": [lowest.load.latency.p99],
+        "service_cpu_per_request_ns": [peak.server_cpu_per_request_ns],
+        "service_generator_cpu_share_pct": [100.0 * peak.generator_cpu_share],
+        "service_rss_idle_bytes": [float(run.rss_idle_bytes)],
+    }
+    if highest.memory_per_in_flight_bytes is not None:
+        samples["service_memory_per_in_flight_bytes"] = [highest.memory_per_in_flight_bytes]
+    return samples

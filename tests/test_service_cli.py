@@ -1,0 +1,177 @@
+"""The service pass through the CLI, as a user runs it: results, a wrong server, a timeout, bad input.
+
+Every run carries a unique marker in its environment, which the worker and
+the server inherit, so a test can prove no process of the run is left (no
+process, hence no listening socket either) even when the scenario failed and
+recorded no pid.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import TESTS_DIR, ScenarioDir, run_cli
+from service_checks import listening
+
+BUILTIN = 'generator = "builtin"\n'
+PARAMS = ('connections = [1, 3]\nduration_s = 0.3\nwarmup_s = 0.1\nrates = [20]\n'
+          'expect_body = "echo: {token}"\n')
+
+
+def _marked_processes(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if mark.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _none_left(mark: str, wait_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + wait_s
+    while _marked_processes(mark):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _scenario(scenario_dir: ScenarioDir, operation: str, params: str, measure: str = "") -> Path:
+    shutil.copy(TESTS_DIR / "service_apps.py", scenario_dir.path / "service_apps.py")
+    return scenario_dir.write("svc", operation, suite="service",
+                              body=f'[measure]\npasses = ["service"]\n{measure}\n[measure.params]\n{params}')
+
+
+def _run(scenario: Path, *args: str, timeout: float = 120):  # type: ignore[no-untyped-def]
+    mark = f"AGNOBENCH_TEST_MARK={uuid.uuid4().hex}"
+    out = scenario.parent / "out.json"
+    result = run_cli("run", str(scenario), "-o", str(out), "--format", "json", *args, cwd=scenario.parent,
+                     env={mark.split("=")[0]: mark.split("=")[1]}, timeout=timeout)
+    return result, out, mark.split("=")[1]
+
+
+def test_a_service_run_measures_every_level_and_leaves_nothing(scenario_dir: ScenarioDir) -> None:
+    result, out, mark = _run(_scenario(scenario_dir, "service_apps:echo_app", BUILTIN + PARAMS))
+    assert result.returncode == 0, result.stderr
+    scenario = json.loads(out.read_text())["scenarios"][0]
+    assert scenario["status"] == "ok"
+    metrics = scenario["metrics"]
+    for name in ("service_rps", "service_p50_ns", "service_p99_ns", "service_cpu_per_request_ns",
+                 "service_rss_idle_bytes", "service_generator_cpu_share_pct"):
+        assert metrics[name]["median"] > 0, name
+    details = scenario["passes"]["service"]["details"]
+    assert details["app"] == "service_apps:echo_app" and details["generator"] == "builtin"
+    (run,) = details["runs"]
+    assert [lv["load"]["connections"] for lv in run["levels"]] == [1, 3] and len(run["rates"]) == 1
+    best = max(lv["load"]["good"] / lv["load"]["duration_s"] for lv in run["levels"])
+    assert metrics["service_rps"]["median"] == pytest.approx(best)
+    assert metrics["service_p99_ns"]["median"] == pytest.approx(run["levels"][0]["load"]["latency"]["p99"])
+    top = run["levels"][-1]
+    assert top["in_flight"] == 3
+    assert top["memory_per_in_flight_bytes"] == pytest.approx((top["rss_peak_bytes"] - run["rss_idle_bytes"]) / 3)
+    assert _none_left(mark) and not listening(run["port"])
+    _check_tables(out)
+
+
+def _check_tables(out: Path) -> None:
+    """The saturation table has one row per level, the knee named; the claims table sets both figures side by side."""
+    from agnobench.reporters.service import service_sections
+    from agnobench.results import load_results
+
+    saturation, claims = service_sections(load_results(out).scenarios)
+    assert saturation.title == "svc: saturation"
+    assert [row[1].split(" ◀")[0] for row in saturation.rows] == ["1 conn", "3 conn", "20/s open"]
+    assert any("knee" in note for note in saturation.notes)
+    assert [row[0] for row in claims.rows] == ["10,000 req/s", "< 1 ms per request excluding the LLM call"]
+    assert claims.rows[0][3] == "10,000 req/s"
+
+
+def test_quick_keeps_a_smoke_run_small() -> None:
+    from agnobench.passes.service import ServiceParams, quick
+
+    small = quick(ServiceParams(connections=(1, 10, 100), rates=(50.0, 100.0), uvicorn_workers=(1, 2),
+                                duration_s=3.0, warmup_s=1.0))
+    assert small.connections == (1, 10) and small.rates == (50.0,) and small.uvicorn_workers == (1,)
+    assert small.duration_s == 1.0 and small.warmup_s == 0.0
+    assert quick(ServiceParams(connections=(100, 1000))).connections == (10,)
+
+
+def test_a_server_that_answers_wrong_fails_the_scenario(scenario_dir: ScenarioDir) -> None:
+    result, out, mark = _run(_scenario(scenario_dir, "service_apps:stale_app", BUILTIN + PARAMS))
+    assert result.returncode == 1
+    scenario = json.loads(out.read_text())["scenarios"][0]
+    assert scenario["status"] == "failed" and "answered wrong" in scenario["error"]
+    assert not scenario.get("metrics")
+    assert _none_left(mark)
+
+
+def test_a_server_that_cannot_start_fails_with_its_output(scenario_dir: ScenarioDir) -> None:
+    params = BUILTIN + PARAMS + 'app = "service_apps:broken_app"\n'
+    result, out, mark = _run(_scenario(scenario_dir, "service_apps:echo_app", params))
+    assert result.returncode == 1
+    error = json.loads(out.read_text())["scenarios"][0]["error"]
+    assert "broken_app cannot start" in error and "exited with status" in error
+    assert _none_left(mark)
+
+
+def test_a_timeout_kills_worker_and_server(scenario_dir: ScenarioDir) -> None:
+    params = BUILTIN + 'connections = [2]\nduration_s = 60\nwarmup_s = 0\nexpect_body = "echo: {token}"\n'
+    scenario = _scenario(scenario_dir, "service_apps:echo_app", params, measure="timeout_s = 6")
+    result, out, mark = _run(scenario)
+    assert result.returncode == 1
+    assert "timed out" in json.loads(out.read_text())["scenarios"][0]["error"]
+    assert _none_left(mark)
+
+
+@pytest.mark.parametrize(("operation", "params", "field"), [
+    ("no_such_module:create_app", PARAMS, "operation"),
+    ("service_apps:echo_app", PARAMS + "conections = [1]\n", "measure.params.conections"),
+    ("service_apps:echo_app", "connections = [0]\n", "measure.params.connections"),
+    ("service_apps:echo_app", 'generator = "ab"\n', "measure.params.generator"),
+    ("service_apps:echo_app", "duration_s = \"3\"\n", "measure.params.duration_s"),
+])
+def test_bad_input_stops_before_anything_starts(scenario_dir: ScenarioDir, operation: str, params: str,
+                                                field: str) -> None:
+    result, out, mark = _run(_scenario(scenario_dir, operation, params))
+    assert result.returncode == 2
+    assert field in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists() or not json.loads(out.read_text())["scenarios"]
+    assert _none_left(mark)
+
+
+@pytest.mark.xfail(reason="until the runner kills its worker on Ctrl-C (issue 8's one child harness): main's runner "
+                          "leaves the worker running, and with it, until its own end, the server", strict=False)
+def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    params = BUILTIN + 'connections = [2]\nduration_s = 60\nwarmup_s = 0\nexpect_body = "echo: {token}"\n'
+    scenario = _scenario(scenario_dir, "service_apps:echo_app", params)
+    mark = uuid.uuid4().hex
+    proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(scenario), "-o",
+                             str(scenario.parent / "out.json")], cwd=scenario.parent,
+                            env={**os.environ, "AGNOBENCH_TEST_MARK": mark},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not any("agnobench.service.loadgen" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
+                      for p in _marked_processes(mark) if Path(f"/proc/{p}").exists()):
+            assert time.monotonic() < deadline and proc.poll() is None, "the load never started"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the foreground process
+        proc.wait(timeout=30)
+        assert _none_left(mark, wait_s=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
