@@ -13,7 +13,7 @@ from typing import Sequence
 
 from agnobench.reporters.format import format_bytes, format_count, format_ns
 from agnobench.reporters.realworld import _decimal_bytes
-from agnobench.reporters.sections import Section
+from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
 from agnobench.service.results import Level, ServerRun, ServiceResult
 
@@ -48,7 +48,7 @@ def _row(run: ServerRun, level: Level, label: str, knee: bool) -> list[str]:
             format_bytes(memory) if memory is not None and level.in_flight >= MEANINGFUL_IN_FLIGHT else "—"]
 
 
-def saturation_section(result: ScenarioResult, service: ServiceResult) -> Section:
+def saturation_section(result: ScenarioResult, service: ServiceResult, explain: bool = True) -> Section:
     rows: list[list[str]] = []
     knees = []
     for run in service.runs:
@@ -65,8 +65,12 @@ def saturation_section(result: ScenarioResult, service: ServiceResult) -> Sectio
     notes = [
         f"knee (the last level before req/s grew < 10 % with more connections) — " + "; ".join(knees) + ".",
         f"{service.request} to {service.app}{wait}; {service.generator} closed loop ({service.duration_s:g} s per "
-        f"level after {service.warmup_s:g} s warm-up); 'open' rows: built-in generator at a fixed rate, latency "
-        f"from each request's scheduled start (no coordinated omission).",
+        f"level after {service.warmup_s:g} s warm-up)" + ("; 'open' rows: built-in generator at a fixed rate, "
+                                                          "latency from each request's scheduled start (no "
+                                                          "coordinated omission)." if any(r.rates for r in service.runs)
+                                                          else "."),
+    ]
+    notes += [] if not explain else [
         "req/s counts right answers only (status and the request's own token checked in every response); "
         "errors: wrong answers fail the scenario, socket errors and timeouts are counted here.",
         "server CPU/req: the server processes' CPU over the window ÷ answers; cores: CPU ÷ wall time; gen: the "
@@ -124,6 +128,6 @@ def claims_section(pairs: Sequence[tuple[ScenarioResult, ServiceResult]]) -> Sec
 
 def service_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     pairs = [(r, s) for r in results if (s := _service(r)) is not None]
-    sections = [saturation_section(r, s) for r, s in pairs]
+    sections = [saturation_section(r, s, explain=index == 0) for index, (r, s) in enumerate(pairs)]
     claims = claims_section(pairs)
     return sections + ([claims] if claims else [])
