@@ -147,8 +147,6 @@ def test_bad_input_stops_before_anything_starts(scenario_dir: ScenarioDir, opera
     assert _none_left(mark)
 
 
-@pytest.mark.xfail(reason="until the runner kills its worker on Ctrl-C (issue 8's one child harness): main's runner "
-                          "leaves the worker running, and with it, until its own end, the server", strict=False)
 def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> None:
     import os
     import signal
