@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from agnobench.measure.params_schema import ParamError
-from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
+from agnobench.measure.passes import PassPlugin, engine
 from agnobench.metrics import CORE, EXTRA, MetricInfo
 from agnobench.service.results import ServiceResult
 
@@ -76,13 +76,6 @@ def quick(params: ServiceParams) -> ServiceParams:
                    uvicorn_workers=params.uvicorn_workers[:1], duration_s=min(params.duration_s, 1.0), warmup_s=0.0)
 
 
-def run(ctx: PassContext) -> PassOutput:
-    from agnobench.service.passrun import headline_samples, measure_service
-
-    result = measure_service(ctx.op, ctx.params, ctx.progress)
-    return PassOutput(samples=headline_samples(result), details=result)
-
-
 _NOTE = ("service: req/s = right answers ÷ window at the level with the most; p50/p99 at the lowest level; CPU/req "
          "the server's at that peak; mem/in flight = (peak RSS − idle RSS) ÷ requests in flight at the highest "
          "level. Every level is in the saturation table below.")
@@ -96,7 +89,8 @@ METRICS = (
     MetricInfo("service_generator_cpu_share_pct", "%", "generator CPU share", column=EXTRA, header="gen CPU"),
 )
 
-PLUGIN = PassPlugin(name="service", run=run, params=ServiceParams, result=ServiceResult, metrics=METRICS, quick=quick,
+PLUGIN = PassPlugin(name="service", run=engine("agnobench.service.passrun:run_pass", ServiceResult),
+                    params=ServiceParams, result=ServiceResult, metrics=METRICS, quick=quick,
                     sections="agnobench.reporters.service:service_sections",
                     summary="a uvicorn server on loopback under wrk (or the built-in generator): req/s, latency, "
                             "CPU and memory per request per load level")

@@ -79,3 +79,9 @@ def headline_samples(result: ServiceResult) -> dict[str, list[float]]:
     if highest.memory_per_in_flight_bytes is not None:
         samples["service_memory_per_in_flight_bytes"] = [highest.memory_per_in_flight_bytes]
     return samples
+
+
+def run_pass(ctx: Any, params: Any) -> tuple[dict[str, list[float]], dict[str, Any]]:
+    """The plugin's engine: (headline samples, details as plain data)."""
+    result = measure_service(ctx.op, params, ctx.progress)
+    return headline_samples(result), result.to_dict()
