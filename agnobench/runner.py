@@ -124,11 +124,14 @@ def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool
             if not timing and (skipped := skipped_result(scenario)) is not None:
                 results[scenario.name] = skipped
                 on_result(scenario, skipped)
-        to_count = [s for s in selected if results.get(s.name) is None or (timing and results[s.name].ok)]
-        counts = count_instructions(to_count, instructions, on_progress) if to_count else {}
-        for scenario in to_count:
-            count = counts[scenario.name]
-            results[scenario.name] = (add_instructions(results[scenario.name], scenario, count) if timing
-                                      else instructions_only(scenario, count))
-            on_result(scenario, results[scenario.name])
+        to_count = {s.name: s for s in selected if results.get(s.name) is None or (timing and results[s.name].ok)}
+
+        def on_count(name: str, count: InstructionCount | ChildFailure) -> None:
+            scenario = to_count[name]
+            results[name] = (add_instructions(results[name], scenario, count) if timing
+                             else instructions_only(scenario, count))
+            on_result(scenario, results[name])
+
+        if to_count:
+            count_instructions(list(to_count.values()), instructions, on_progress, on_count=on_count)
     return [results[s.name] for s in selected if s.name in results]

@@ -127,3 +127,25 @@ def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> 
     assert 0.4 < row["change_pct"] < 0.6  # 5 of 1000 iterations: about 0.5 %
     same = run_cli("compare", "a.json", "b.json", "--metric", "instructions_per_op", cwd=scenario_dir.path)
     assert same.returncode == 0, same.stdout
+
+
+@needs_valgrind
+def test_all_scenarios_counted_in_one_process_and_a_crash_loses_only_itself(scenario_dir: ScenarioDir) -> None:
+    (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
+    scenario_dir.write("spin", "work_ops:spin")
+    scenario_dir.write("raises", "calib_ops:raises")
+    scenario_dir.write("crashes", "calib_ops:crashes")  # os._exit(3): takes the counting process down
+    scenario_dir.write("spin-again", "work_ops:spin")
+    names = ["spin", "raises", "crashes", "spin-again"]
+    result = run_cli("run", *[f"{n}.toml" for n in names], "--quick", "--instructions-only", "-o", "out.json",
+                     cwd=scenario_dir.path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    scenarios = {s["name"]: s for s in json.loads((scenario_dir.path / "out.json").read_text())["scenarios"]}
+    assert list(scenarios) == names  # every result kept, in the order selected
+    assert [scenarios[n]["status"] for n in names] == ["ok", "failed", "failed", "ok"]
+    details = scenarios["spin"]["passes"]["instructions"]["details"]
+    assert details["instruction_scenarios_per_process"] == 4  # one callgrind process for all of them
+    assert "boom from the operation" in scenarios["raises"]["error"]
+    assert "exited with status 3" in scenarios["crashes"]["error"]
+    # counted in a second process, started for what was left after the crash
+    assert scenarios["spin-again"]["metrics"]["instructions_per_op"]["median"] > 1000

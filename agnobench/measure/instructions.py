@@ -54,6 +54,7 @@ INSTALL_HINT = "install valgrind (Debian/Ubuntu: `sudo apt-get install -y valgri
 KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
 
 Progress = Callable[[str], None]
+OnCount = Callable[[str, "InstructionCount | ChildFailure"], None]
 
 
 @dataclass(frozen=True)
@@ -164,10 +165,11 @@ def samples_from_dumps(dump_base: Path, plan: list[list[Any]]) -> list[float]:
 class _Batch:
     """Follows one callgrind process through its scenarios, turning each ``counted`` event into counts."""
 
-    def __init__(self, dump_base: Path, base_details: dict[str, Any], progress: Progress) -> None:
+    def __init__(self, dump_base: Path, base_details: dict[str, Any], progress: Progress, on_count: OnCount) -> None:
         self.dump_base = dump_base
         self.base_details = base_details
         self.progress = progress
+        self.on_count = on_count
         self.counted: Counted = {}
         self.current: str | None = None
         self.started = time.monotonic()
@@ -182,8 +184,10 @@ class _Batch:
                 self.process_start_s = round(time.monotonic() - self.started, 3)
             self.current, self.started = str(event["scenario"]), time.monotonic()
         elif kind == "counted":
-            self.counted[str(event["scenario"])] = self._count(event)
+            name = str(event["scenario"])
+            self.counted[name] = self._count(event)
             self.current = None
+            self.on_count(name, self.counted[name])
 
     def _count(self, event: dict[str, Any]) -> "InstructionCount | ChildFailure":
         if "error" in event:
@@ -201,7 +205,7 @@ class _Batch:
 
 
 def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrind: str, prefix: list[str],
-               base_details: dict[str, Any], progress: Progress) -> Counted:
+               base_details: dict[str, Any], progress: Progress, on_count: OnCount) -> Counted:
     """One callgrind process over ``scenarios``; what it counted, and the failure of the one it died in."""
     with tempfile.TemporaryDirectory(prefix="agnobench-callgrind-") as tmp:
         dump_base = Path(tmp) / "callgrind.out"
@@ -209,7 +213,7 @@ def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrin
         spec = {"scenarios": [[s.name, str(s.path)] for s in scenarios], "import_paths": paths,
                 "warmup_ops": settings.warmup_ops, "repeats": settings.repeats, "budget": settings.budget,
                 "dump_base": str(dump_base)}
-        batch = _Batch(dump_base, base_details, progress)
+        batch = _Batch(dump_base, base_details, progress, on_count)
         job = ChildJob("agnobench.measure.instructions_child", spec, sum(s.measure.timeout_s for s in scenarios),
                        what="callgrind", timeout_hint="the scenarios' measure.timeout_s, summed",
                        wrapper=[*prefix, *callgrind_command(valgrind, dump_base)], env=child_environment(),
@@ -221,15 +225,17 @@ def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrin
         victims = [batch.current] if batch.current else [s.name for s in scenarios if s.name not in counted]
         for name in victims:
             counted[name] = failure
+            on_count(name, failure)
     return counted
 
 
 def count_instructions(scenarios: list[Scenario], settings: InstructionSettings, progress: Progress = lambda _: None,
-                       valgrind: str | None = None) -> Counted:
+                       valgrind: str | None = None, on_count: OnCount = lambda _n, _c: None) -> Counted:
     """Count every scenario's op under callgrind, all in one process (agno imported once).
 
-    A scenario that crashes or hangs that process fails alone: the ones after
-    it are counted in a new process.
+    ``on_count`` hears each scenario's count (or failure) as soon as it is
+    known. A scenario that crashes or hangs that process fails alone: the
+    ones after it are counted in a new process.
     """
     valgrind = valgrind or find_valgrind()
     prefix = no_aslr_prefix()
@@ -240,6 +246,6 @@ def count_instructions(scenarios: list[Scenario], settings: InstructionSettings,
     pending = list(scenarios)
     while pending:
         progress("instructions: starting callgrind (valgrind runs ~50x slower)")
-        counted.update(_run_batch(pending, settings, valgrind, prefix, base_details, progress))
+        counted.update(_run_batch(pending, settings, valgrind, prefix, base_details, progress, on_count))
         pending = [s for s in pending if s.name not in counted]
     return counted
