@@ -30,6 +30,8 @@ from agnobench.service.stats import cpu_share, in_flight, memory_per_in_flight
 
 SAMPLE_INTERVAL_S = 0.05
 SMOKE_REQUESTS = 5
+IDLE_PROBE_S = 0.2
+IDLE_CPU_SHARE = 0.1  # below 10 % of a core over a probe, the server has nothing queued
 
 
 class ServiceError(RuntimeError):
@@ -93,7 +95,21 @@ def smoke(server: Server, request: RequestSpec) -> None:
                                f"body, got status {response.status}: {body[:200].decode(errors='replace')}")
 
 
+def wait_until_idle(server: Server, limit_s: float) -> None:
+    """Let the server finish what an earlier run left queued (a generator stops at its deadline; the requests
+    its connections still had out are served anyway), so that backlog is not counted in the next level."""
+    pids, deadline = server.pids(), time.monotonic() + limit_s
+    before = procstat.sample(pids).cpu_s
+    while time.monotonic() < deadline:
+        time.sleep(IDLE_PROBE_S)
+        now = procstat.sample(pids).cpu_s
+        if now - before < IDLE_CPU_SHARE * IDLE_PROBE_S:
+            return
+        before = now
+
+
 def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> Level:
+    wait_until_idle(server, spec.timeout_s)
     pids = server.pids()
     before = procstat.sample(pids)
     with RssSampler(pids) as rss:
