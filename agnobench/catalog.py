@@ -57,8 +57,12 @@ def select(selectors: Sequence[str], suites: Iterable[str] = ()) -> list[Scenari
     chosen: list[Scenario] = []
 
     def add(scenario: Scenario) -> None:
-        if all(s.name != scenario.name or s.path != scenario.path for s in chosen):
+        same = next((s for s in chosen if s.name == scenario.name), None)
+        if same is None:
             chosen.append(scenario)
+        elif Path(same.path).resolve() != Path(scenario.path).resolve():  # results are keyed by name
+            raise InputError(scenario.path, "name", f"{scenario.name!r} is also the name of {same.path}: "
+                                                    "scenario names must be unique in one run")
 
     if not selectors and not suites:
         for scenario in catalog:

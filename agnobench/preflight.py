@@ -61,29 +61,75 @@ def _module_source(module: str, search_path: list[str]) -> Path | bool | None:
     return True
 
 
-def _top_level_names(source: Path) -> set[str] | None:
-    try:
-        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
-    except (SyntaxError, UnicodeDecodeError, OSError):
-        return None  # the worker will report the real import error
-    names: set[str] = set()
-    for node in tree.body:
+CALLABLE = "callable"
+UNKNOWN = "unknown"
+_LITERALS = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr,
+             ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp)
+
+
+def _value_kind(value: ast.expr | None) -> str:
+    """What an assignment binds: a literal (surely not callable, named by its type), a lambda, or unknown."""
+    if isinstance(value, ast.Lambda):
+        return CALLABLE
+    if isinstance(value, ast.Constant):
+        return type(value.value).__name__
+    if isinstance(value, _LITERALS):
+        return type(value).__name__.lower().replace("comp", " comprehension").replace("joinedstr", "f-string")
+    return UNKNOWN
+
+
+def _names_in(body: list[ast.stmt]) -> dict[str, str] | None:
+    """Each top-level name of a module or class body and its kind; None when it cannot be told statically."""
+    names: dict[str, str] = {}
+    for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
+            names[node.name] = CALLABLE
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
-                names.add(alias.asname or alias.name.split(".")[0])
                 if alias.name == "*":
                     return None  # star imports: cannot tell statically
+                is_module = isinstance(node, ast.Import)  # `import x` binds a module: never callable
+                names[alias.asname or alias.name.split(".")[0]] = "module" if is_module else UNKNOWN
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            simple = len(targets) == 1 and isinstance(targets[0], ast.Name) and not isinstance(node, ast.AugAssign)
             for target in targets:
                 for sub in ast.walk(target):
                     if isinstance(sub, ast.Name):
-                        names.add(sub.id)
+                        names[sub.id] = _value_kind(node.value) if simple else UNKNOWN
         elif isinstance(node, (ast.If, ast.Try, ast.With)):
             return None  # conditional definitions: leave it to the worker
     return names
+
+
+def _class_body(tree: ast.Module, name: str) -> list[ast.stmt] | None:
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return node.body
+    return None
+
+
+def _reference_kind(source: Path, attr: str) -> tuple[str, str] | None:
+    """(the first name of ``attr`` not defined, or "") and its kind, as far as the source tells; None: unknown."""
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
+    except (SyntaxError, UnicodeDecodeError, OSError, ValueError):
+        return None  # the worker will report the real import error
+    names = _names_in(tree.body)
+    head, _, rest = attr.partition(".")
+    if names is None:
+        return None
+    if head not in names:
+        return head, ""
+    if not rest:
+        return head, names[head]
+    if "." in rest:
+        return None
+    body = _class_body(tree, head)
+    members = _names_in(body) if body is not None else None
+    if members is None or rest not in members:
+        return None  # inherited, or not a class: the worker decides
+    return attr, members[rest]
 
 
 def check_references(scenario: Scenario, cwd: Path) -> None:
@@ -99,7 +145,13 @@ def check_references(scenario: Scenario, cwd: Path) -> None:
             raise InputError(scenario.path, field_name, f"cannot import module {module!r} "
                                                         f"(looked in the current directory, the scenario's directory and sys.path)")
         if isinstance(source, Path):
-            names = _top_level_names(source)
-            head = attr.split(".")[0]
-            if names is not None and head not in names:
-                raise InputError(scenario.path, field_name, f"module {module!r} ({source}) defines no {head!r}")
+            found = _reference_kind(source, attr)
+            if found is None:
+                continue
+            name, kind = found
+            if not kind:
+                raise InputError(scenario.path, field_name, f"module {module!r} ({source}) defines no {name!r}")
+            if kind not in (CALLABLE, UNKNOWN):
+                article = "an" if kind[0] in "aeiou" else "a"
+                raise InputError(scenario.path, field_name, f"{reference!r} is not callable "
+                                                            f"({article} {kind} in {source}): point it at a function")

@@ -11,14 +11,14 @@ the flat ``metrics`` CI reads; ``agnobench/1`` files still load (:mod:`agnobench
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
+from agnobench.atomicfile import write_atomic
 from agnobench.errors import InputError
 from agnobench.pass_records import decode_details, encode_details, legacy_details
 from agnobench.stats import summarize
@@ -183,22 +183,18 @@ class ResultsFile:
         }
 
 
-def save_results(results: ResultsFile, path: str | Path) -> Path:
-    """Write atomically: a reader sees the old file or the new one, never half of one."""
+def save_results(results: ResultsFile, path: str | Path, *, exclusive: bool = False) -> Path:
+    """Write atomically (see :mod:`agnobench.atomicfile`): a reader sees the old file or the new one.
+
+    ``exclusive`` claims a new name and raises FileExistsError if it is taken,
+    so two runs started at the same moment never write the same file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(results.to_dict(), handle, indent=1)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    text = io.StringIO()
+    json.dump(results.to_dict(), text, indent=1)
+    text.write("\n")
+    return write_atomic(path, text.getvalue().encode("utf-8"), exclusive=exclusive)
 
 
 # ---- loading -------------------------------------------------------------

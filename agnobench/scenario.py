@@ -21,6 +21,8 @@ from agnobench.measure.params_schema import parse_pass_params
 from agnobench.measure.registry import known_passes
 from agnobench.metrics import all_metrics
 from agnobench.requirements import Requirements, parse_requirements
+from agnobench.scenario_checks import (check_bounds, check_limits, check_passes, check_threshold, finite_number,
+                                       read_regular_file)
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_.]*$")
@@ -111,9 +113,7 @@ def _unknown_key(path: Path, where: str, key: str, known: Any) -> InputError:
 
 
 def _number(path: Path, key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(path, key, f"must be a number, got {type(value).__name__} {value!r}")
-    return float(value)
+    return finite_number(path, key, value)  # nan and inf are TOML numbers too
 
 
 def _metric_name(path: Path, key: str, name: str) -> None:
@@ -140,6 +140,7 @@ def _parse_targets(path: Path, table: dict[str, Any]) -> tuple[Bound, ...]:
             raise InputError(path, key, "needs min or max")
         lo = _number(path, key + ".min", spec["min"]) if "min" in spec else None
         hi = _number(path, key + ".max", spec["max"]) if "max" in spec else None
+        check_bounds(path, key, lo, hi)
         bounds.append(Bound(metric, lo, hi))
     return tuple(bounds)
 
@@ -169,13 +170,12 @@ def _parse_measure(path: Path, table: dict[str, Any]) -> MeasureOptions:
         if key not in _MEASURE_KEYS:
             raise _unknown_key(path, "measure.", key, _MEASURE_KEYS)
         _check_type(path, f"measure.{key}", value, _MEASURE_KEYS[key])
+    check_passes(path, table.get("passes", MeasureOptions.passes))
     passes = tuple(table.get("passes", MeasureOptions.passes))
     for name in passes:
         if name not in known_passes():
             raise _unknown_key(path, "measure.passes.", str(name), known_passes())
-    for key in ("hold", "timeout_s", "memory_limit_mb"):
-        if key in table and table[key] <= 0:
-            raise InputError(path, f"measure.{key}", "must be positive")
+    check_limits(path, table)
     return MeasureOptions(
         hold=table.get("hold"),
         timeout_s=float(table.get("timeout_s", MeasureOptions.timeout_s)),
@@ -205,7 +205,7 @@ def parse_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
     thresholds: dict[str, float] = {}
     for metric, value in data.get("thresholds", {}).items():
         _metric_name(path, f"thresholds.{metric}", metric)
-        thresholds[metric] = _number(path, f"thresholds.{metric}", value)
+        thresholds[metric] = check_threshold(path, f"thresholds.{metric}", _number(path, f"thresholds.{metric}", value))
     return Scenario(
         name=data["name"],
         description=data["description"],
@@ -226,10 +226,7 @@ def parse_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate one scenario file."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    raw = read_regular_file(path)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

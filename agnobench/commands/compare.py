@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -14,14 +15,31 @@ from agnobench.compare import ThresholdPolicy, compare_results
 from agnobench.compare.thresholds import (DEFAULT_ALPHA, INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT,
                                           TIME_THRESHOLD_PCT, TimeMode)
 from agnobench.errors import InputError
+from agnobench.outputs import check_output_file
 from agnobench.reporters.compare_json import render_compare_json
 from agnobench.reporters.compare_markdown import render_compare_markdown
 from agnobench.reporters.compare_table import render_compare_table
 from agnobench.reporters.html.compare import render_compare_html
 from agnobench.reporters.html.output import require_plotly, write_html
-from agnobench.results import load_results
+from agnobench.results import ResultsFile, load_results
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+_GO_BENCH_LINE = re.compile(rb"^Benchmark\S*\s+\d+\s+[\d.]+ ", re.MULTILINE)
+
+
+def load_compared(path: Path) -> ResultsFile:
+    """A results file; Go benchmark text gets a pointer to ``import-go`` rather than a JSON error."""
+    head = b""
+    if path.is_file():  # never open a FIFO here: a sniff must not block
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(65536)
+        except OSError:
+            pass  # load_results words the error
+    if head.lstrip()[:1] not in (b"{", b"[") and _GO_BENCH_LINE.search(head):
+        raise InputError(path, None, "is Go benchmark text, not an agnobench results file: convert it first "
+                                     f"with `agnobench import-go {path} -o {path.stem}.json`")
+    return load_results(path)
 
 
 def parse_metric_thresholds(values: List[str]) -> dict[str, float]:
@@ -85,8 +103,9 @@ def compare(
                              time_mode=time_mode, alpha=alpha)
     if html is not None:
         require_plotly(html)
-    base_results = load_results(baseline)
-    cur_results = load_results(current)
+        check_output_file(html, "HTML comparison")
+    base_results = load_compared(baseline)
+    cur_results = load_compared(current)
     comparison = compare_results(base_results, cur_results, policy, baseline_path=baseline, current_path=current,
                                  only_metrics=metric)
     markdown = render_compare_markdown(comparison)

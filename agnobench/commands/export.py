@@ -13,6 +13,7 @@ from agnobench.commands._common import fail_on_bad_input
 from agnobench.errors import InputError
 from agnobench.interop.gobench import export_go_text
 from agnobench.interop.pyperf_json import pyperf_json_text, to_pyperf_suite, write_pyperf_json
+from agnobench.outputs import check_output_file, write_error, write_output
 from agnobench.results import load_results
 
 
@@ -21,12 +22,22 @@ class ExportFormat(str, enum.Enum):
     go = "go"
 
 
+WHAT = "exported file"
+
+
 def _write_text(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    else:
+        write_output(output, text, WHAT)
+
+
+def _write_gzip(suite: object, output: Path) -> None:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_pyperf_json(suite, output)  # type: ignore[arg-type]
+    except OSError as exc:
+        raise write_error(output, exc, WHAT) from None
 
 
 @fail_on_bad_input
@@ -45,6 +56,8 @@ def export(
     B/op, allocs/op and agnobench's own units (retained-B/op, instructions/op,
     kernel-ratio/op).
     """
+    if output is not None:
+        check_output_file(output, WHAT)
     results = load_results(results_file)
     if to is ExportFormat.go:
         lines = list(export_go_text(results))
@@ -57,10 +70,9 @@ def export(
             print(f"note: not exported: {item}", file=sys.stderr)
         if suite is None:
             raise InputError(results_file, "scenarios", "no successful scenario with metrics pyperf can hold")
-        if output is None:
-            sys.stdout.write(pyperf_json_text(suite))
+        if output is not None and output.name.endswith(".gz"):  # pyperf's own writer compresses
+            _write_gzip(suite, output)
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            write_pyperf_json(suite, output)
+            _write_text(pyperf_json_text(suite), output)
     if output is not None:
         print(f"Written to {output}", file=sys.stderr)

@@ -13,7 +13,7 @@ from agnobench.interop.gobench import read_go_bench
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
 from agnobench.reporters.table import render_table
-from agnobench.results import save_results
+from agnobench.outputs import check_output_file, save_output
 
 
 @fail_on_bad_input
@@ -31,9 +31,9 @@ def import_go(
     name and its numbers, -N GOMAXPROCS suffixes and sub-benchmarks are
     handled. The result works with `compare`, `report` and `export`.
     """
+    path = check_output_file(output or Path("results") / f"go-{go_output.stem}.json", "results file")
     results = read_go_bench(go_output)
-    path = output or Path("results") / f"go-{go_output.stem}.json"
-    save_results(results, path)
+    save_output(results, path)
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(results))
     elif fmt is OutputFormat.md:

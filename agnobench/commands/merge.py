@@ -10,7 +10,8 @@ import typer
 
 from agnobench.commands._common import fail_on_bad_input
 from agnobench.compare.merge import merge_results
-from agnobench.results import load_results, save_results
+from agnobench.outputs import check_output_file, save_output
+from agnobench.results import load_results
 
 
 @fail_on_bad_input
@@ -24,6 +25,7 @@ def merge(
     alternately a few times, merge each side, then compare the two merged
     files (see docs/ci-gate.md).
     """
+    check_output_file(output, "merged results file")
     merged = merge_results([load_results(path) for path in files], files)
-    save_results(merged, output)
+    save_output(merged, output, "merged results file")
     print(f"{len(files)} run(s), {len(merged.scenarios)} scenario(s) merged into {output}", file=sys.stderr)

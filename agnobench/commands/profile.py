@@ -11,6 +11,7 @@ import typer
 from agnobench.catalog import select
 from agnobench.commands._common import fail_on_bad_input, stderr_console, stdout_console
 from agnobench.errors import InputError
+from agnobench.outputs import check_output_dir
 from agnobench.preflight import check_references
 from agnobench.scenario import Scenario
 
@@ -40,7 +41,7 @@ def profile(
                                    help="A scenario name (see `agnobench list`) or a path to a .toml file."),
     mem: bool = typer.Option(False, "--mem", help="Memory: run N ops under memray's tracker."),
     cpu: bool = typer.Option(False, "--cpu", help="CPU: sample the op in a loop with py-spy."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", file_okay=False,
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Directory for the artifacts "
                                                "(default: results/profiles/<scenario>-<mem|cpu>-<time>/)."),
     native: bool = typer.Option(False, "--native", help="Add C/C++ frames (memray native traces, py-spy --native)."),
@@ -74,7 +75,8 @@ def profile(
     from agnobench.profile.errors import ProfileError, ProfilerUnavailable
 
     kind = "mem" if mem else "cpu"
-    directory = files.prepare_directory(output or files.default_directory(chosen.name, kind))
+    wanted = check_output_dir(output or files.default_directory(chosen.name, kind), "profile files")
+    directory = files.prepare_directory(wanted)
     err = stderr_console()
     try:
         with err.status(f"{chosen.name}: starting", spinner="dots") as status:

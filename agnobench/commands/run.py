@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import List, Optional
 
@@ -14,11 +12,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from agnobench.catalog import select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
+from agnobench.commands._run_output import RunOutput
 from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED
 from agnobench.harness.signals import Interrupted, interruptible
 from agnobench.measure.instructions import InstructionSettings, find_valgrind
 from agnobench.measure.settings import DEFAULT, QUICK, MeasureSettings
+from agnobench.outputs import check_output_file
 from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
 from agnobench.reporters.html.output import require_plotly, write_html
@@ -27,20 +27,15 @@ from agnobench.reporters.instructions import render_instructions_markdown, rende
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
 from agnobench.reporters.table import render_table
-from agnobench.results import ResultsFile, ScenarioResult, save_results
+from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
 from agnobench.scenario import Scenario
-
-RESULTS_DIR = Path("results")
-
-
-def default_results_path() -> Path:
-    return RESULTS_DIR / f"run-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
-
 
 def _summary_line(result: ScenarioResult) -> str:
     if result.skipped:
         return f"[yellow]– {result.name}[/yellow]  skipped: {escape(result.skip_message)}"
+    if result.details.get("bad_input"):  # its one line comes at the end, once, where scripts look for it
+        return f"[red]✗ {result.name}[/red]  bad input (the error follows at the end)"
     if not result.ok:
         return f"[red]✗ {result.name}[/red]  failed: {result.error}  [dim]({result.wall_s:.1f} s)[/dim]"
     time = result.metrics.get("time_per_op_ns")
@@ -50,7 +45,7 @@ def _summary_line(result: ScenarioResult) -> str:
 
 
 def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, instructions: bool,
-             instructions_only_: bool, results_file: ResultsFile, path: Path, progress: Progress) -> None:
+             instructions_only_: bool, results_file: ResultsFile, out: RunOutput, progress: Progress) -> None:
     counting = instructions or instructions_only_
     task = progress.add_task("starting", total=len(selected) * (1 + (instructions and not instructions_only_)))
     index_of: dict[str, int] = {}
@@ -63,7 +58,7 @@ def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, i
         else:
             index_of[scenario.name] = len(results_file.scenarios)
             results_file.scenarios.append(result)
-        save_results(results_file, path)  # after every scenario: an interrupted run keeps what it measured
+        out.save(results_file)  # after every scenario: an interrupted run keeps what it measured
         progress.console.print(_summary_line(result))
         progress.advance(task)
 
@@ -104,27 +99,27 @@ def run(
         find_valgrind()  # missing valgrind is bad input: one line saying how to install it, exit 2
     if html is not None:
         require_plotly(html)  # before measuring: a missing extra must not cost a whole run
+        check_output_file(html, "HTML report")
     settings = QUICK if quick else DEFAULT
-    path = output or default_results_path()
     err = stderr_console()
     results_file = ResultsFile(environment=describe(), scenarios=[],
                                settings={"mode": "quick" if quick else "full", **settings.to_dict(),
                                          "argv": sys.argv[1:], "complete": False})
+    out = RunOutput.prepare(output, results_file)  # a bad path is bad input before anything is measured
+    path = out.path
     err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
     try:
         with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                        transient=True) as progress:
-            _measure(selected, settings, quick, instructions, instructions_only, results_file, path, progress)
+            _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress)
     except Interrupted as stop:
-        save_results(results_file, path)  # what was measured so far is kept (the file says complete: false)
+        out.save(results_file)  # what was measured so far is kept (the file says complete: false)
         print(f"agnobench: {stop}; kept {len(results_file.scenarios)} of {len(selected)} scenario result(s) "
-              f"in {path}", file=sys.stderr)
+              f"in {out.rescued or path}", file=sys.stderr)
         raise typer.Exit(stop.exit_code) from None
     results_file.settings["complete"] = True
-    save_results(results_file, path)
-    if output is None:
-        shutil.copyfile(path, RESULTS_DIR / "latest.json")
+    path = out.finish(results_file)
 
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(results_file))
@@ -141,6 +136,8 @@ def run(
     failed = [r.name for r in results_file.scenarios if r.failed]  # skipped: not a failure
     missed = [r.name for r in results_file.scenarios if any(not t.met for t in r.targets)]
     bad_input = [r for r in results_file.scenarios if r.details.get("bad_input")]
+    if out.failure:
+        raise typer.Exit(EXIT_BAD_INPUT)  # the results are in the rescue file named above
     if bad_input:
         for result in bad_input:
             print(result.error, file=sys.stderr)

@@ -6,16 +6,18 @@ the table, the markdown in a pull request and the JSON never disagree.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from agnobench.compare.stats import Significance, change_pct, significance
-from agnobench.compare.thresholds import TIME_REL, Rule, ThresholdPolicy
+from agnobench.compare.thresholds import TIME_RAW, TIME_REL, Rule, ThresholdPolicy
 from agnobench.compare.verdict import Verdict, decide
-from agnobench.errors import EXIT_FAILED, EXIT_OK
+from agnobench.errors import EXIT_FAILED, EXIT_OK, InputError
 from agnobench.metrics import is_known, metric_info
 from agnobench.results import Metric, ResultsFile, ScenarioResult
+from agnobench.runs import check_unique_names
 
 # Facts about the two runs worth a warning when they differ: a comparison across
 # machines or versions measures the change of machine as much as the change of code.
@@ -168,6 +170,36 @@ def compare_scenario(base: ScenarioResult, cur: ScenarioResult, policy: Threshol
     return out
 
 
+def lost_metrics(base: ScenarioResult, cur: ScenarioResult, policy: ThresholdPolicy,
+                 only_metrics: Iterable[str] = ()) -> str | None:
+    """Why a current scenario marked ok cannot be judged, or None: a gate must not pass what it cannot see.
+
+    A scenario with no metrics at all, or one that lost a gated metric the
+    baseline has (or holds it as NaN/inf), would otherwise show no
+    regression and pass. Raw time standing in for a lost kernel-normalised
+    time is not a loss: the rule gates raw time when a side lacks the kernel.
+    """
+    if not cur.metrics:
+        return "marked ok but holds no metrics (lost them?)"
+    wanted = set(only_metrics)
+    thresholds = _scenario_thresholds(cur, base)
+    both_have_rel = TIME_REL in base.metrics and TIME_REL in cur.metrics
+    lost = []
+    for name in base.metrics:
+        if (wanted and name not in wanted) or not policy.rule(name, thresholds, both_have_rel).gated:
+            continue
+        if name == TIME_REL and TIME_RAW in base.metrics and TIME_RAW in cur.metrics and name not in cur.metrics:
+            continue
+        metric = cur.metrics.get(name)
+        if metric is None:
+            lost.append(name)
+        elif not math.isfinite(metric.median):
+            lost.append(f"{name} (median {metric.median})")
+    if lost:
+        return f"marked ok but lost gated metric(s) the baseline has: {', '.join(lost)}"
+    return None
+
+
 def _environment_notes(baseline: ResultsFile, current: ResultsFile) -> list[str]:
     notes = []
     for key in ENVIRONMENT_KEYS:
@@ -189,6 +221,11 @@ def compare_results(baseline: ResultsFile, current: ResultsFile, policy: Thresho
     """Compare every scenario and metric present in both files; list the rest."""
     policy = policy or ThresholdPolicy()
     only_metrics = list(only_metrics)
+    check_unique_names(baseline, baseline_path)
+    check_unique_names(current, current_path)
+    if not {s.name for s in baseline.scenarios} & {s.name for s in current.scenarios}:
+        raise InputError(current_path, "scenarios", f"no scenario in common with {baseline_path} "
+                                                    f"({_names(baseline)} against {_names(current)}): nothing to compare")
     comparison = Comparison(str(baseline_path), str(current_path), policy,
                             notes=_environment_notes(baseline, current))
     comparison.skipped = list(dict.fromkeys(s.name for s in [*current.scenarios, *baseline.scenarios] if s.skipped))
@@ -208,5 +245,15 @@ def compare_results(baseline: ResultsFile, current: ResultsFile, policy: Thresho
             error = (cur.error if not cur.ok else base.error) or "failed"
             comparison.failed.append(FailedScenario(cur.name, side, error))
             continue
+        lost = lost_metrics(base, cur, policy, only_metrics)
+        if lost:
+            comparison.failed.append(FailedScenario(cur.name, "current", lost))
         comparison.scenarios.append(compare_scenario(base, cur, policy, only_metrics))
     return comparison
+
+
+def _names(results: ResultsFile, at_most: int = 3) -> str:
+    names = [s.name for s in results.scenarios]
+    if not names:
+        return "none"
+    return ", ".join(names[:at_most]) + (f" and {len(names) - at_most} more" if len(names) > at_most else "")

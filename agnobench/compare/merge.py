@@ -23,13 +23,12 @@ import statistics
 from pathlib import Path
 from typing import Sequence
 
+from agnobench.runs import RUN_IDS, check_distinct_runs, check_unique_names
 from agnobench.errors import InputError
 from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult, TargetResult
 
 
 RUN_MEDIANS = "run_medians"
-
-
 def _run_medians(run: ScenarioResult, name: str) -> list[float]:
     """A run's median; a file that was itself merged contributes the medians of its runs."""
     nested = run.details.get(RUN_MEDIANS, {}).get(name)
@@ -87,6 +86,9 @@ def merge_results(files: Sequence[ResultsFile], paths: Sequence[str | Path]) -> 
     """One results file whose every scenario holds the samples of all runs that measured it."""
     if not files:
         raise InputError("merge", None, "no results files given")
+    ids = check_distinct_runs(files, paths)
+    for results, path in zip(files, paths):
+        check_unique_names(results, path)
     order: list[str] = []
     by_name: dict[str, list[ScenarioResult]] = {}
     for results in files:
@@ -96,6 +98,7 @@ def merge_results(files: Sequence[ResultsFile], paths: Sequence[str | Path]) -> 
             by_name.setdefault(scenario.name, []).append(scenario)
     settings = dict(files[0].settings)
     settings["merged_from"] = [str(p) for p in paths]
+    settings[RUN_IDS] = ids
     settings["complete"] = all(f.settings.get("complete", True) for f in files)
     modes = {f.settings.get("mode") for f in files}
     if len(modes) > 1:
