@@ -74,7 +74,7 @@ def test_a_concurrent_reader_never_sees_a_torn_file(tmp_path: Path, monkeypatch:
     if not unnamed:
         monkeypatch.setattr(atomicfile, "_open_unnamed", lambda directory: None)
     latest = tmp_path / "latest.json"
-    big = [results(scenario(f"s{i}", rel=noisy(1.0, n=200, seed=seed)) for i in range(5)) for seed in (1, 2)]
+    big = [results(*(scenario(f"s{i}", rel=noisy(1.0, n=200, seed=seed)) for i in range(5))) for seed in (1, 2)]
     texts = [json.dumps(r.to_dict(), indent=1).encode() for r in big]
     write_atomic(latest, texts[0])
     queue: multiprocessing.Queue[tuple[int, int]] = multiprocessing.Queue()
