@@ -199,6 +199,8 @@ def parse_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
             raise InputError(path, key, "must not be empty")
     if not NAME_PATTERN.match(data["name"]):
         raise InputError(path, "name", f"{data['name']!r} must be letters, digits, '-', '_' or '.'")
+    if not NAME_PATTERN.match(data["suite"]):  # `list` prints it, `--suite` selects it: one word
+        raise InputError(path, "suite", f"{data['suite']!r} must be letters, digits, '-', '_' or '.'")
     for key in ("operation", "setup", "check"):
         if key in data and not REFERENCE_PATTERN.match(data[key]):
             raise InputError(path, key, f"{data[key]!r} is not of the form 'package.module:function'")

@@ -127,3 +127,19 @@ def test_dev_null_is_written_through_not_replaced(scenario_dir: ScenarioDir) -> 
     result = run_marked("run", "fast.toml", "--quick", "-o", os.devnull, cwd=scenario_dir.path)
     assert_clean(result, 0, scenario_dir.path)
     assert Path(os.devnull).is_char_device()
+
+
+@pytest.mark.parametrize("kind", ["unwritable", "directory", "under-a-file"])
+def test_html_outputs_are_checked_before_measuring_or_loading(scenario_dir: ScenarioDir, kind: str) -> None:
+    pytest.importorskip("plotly")
+    root = scenario_dir.path
+    scenario_dir.write("fast", "calib_ops:noop", body=FAST)
+    good = root / "good.json"
+    assert run_marked("run", "fast.toml", "--quick", "-o", str(good), cwd=root).returncode == 0
+    path, words = _bad_paths(root)[kind]
+    for args in (("run", "fast.toml", "--quick", "-o", "again.json", "--html", str(path)),
+                 ("compare", str(good), str(good), "--html", str(path)), ("report", str(good), "--html", str(path))):
+        result = run_marked(*args, cwd=root)
+        assert_clean(result, 2, root, one_line=True)
+        assert words in error_line(result), (args, result.stderr)
+    assert not (root / "again.json").exists()  # refused before the run measured anything

@@ -91,3 +91,10 @@ def test_a_scenario_file_that_is_not_a_regular_file_is_refused_without_hanging(s
     assert_clean(result, 2, scenario_dir.path, one_line=True)
     assert error_line(result).startswith(f"error: {named}: is ") and "must be a regular .toml file" in error_line(result)
     assert not Path(scenario_dir.path / "out.json").exists()
+
+
+def test_a_suite_name_must_be_one_word(scenario_dir: ScenarioDir) -> None:
+    scenario_dir.write("spaced", "calib_ops:noop", body=FAST, suite="my suite")
+    result = run_marked("run", "spaced.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path)
+    assert_clean(result, 2, scenario_dir.path, one_line=True)
+    assert error_line(result).startswith("error: spaced.toml: suite: 'my suite' must be letters")

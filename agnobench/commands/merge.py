@@ -9,7 +9,7 @@ from typing import List
 import typer
 
 from agnobench.commands._common import fail_on_bad_input
-from agnobench.compare.merge import merge_results
+from agnobench.results_merge import merge_results
 from agnobench.outputs import check_output_file, save_output
 from agnobench.results import load_results
 

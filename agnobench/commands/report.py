@@ -11,6 +11,7 @@ import typer
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
 from agnobench.errors import InputError
 from agnobench.interop.gobench import read_go_bench
+from agnobench.outputs import check_output_file
 from agnobench.reporters.go_vs_python import GoPythonTable, build_go_vs_python
 from agnobench.reporters.html.files import render_files_html
 from agnobench.reporters.html.output import require_plotly, write_html
@@ -61,6 +62,7 @@ def report(
     extra_pairs = parse_pairs(pair)
     if html is not None:
         require_plotly(html)
+        check_output_file(html, "HTML report")  # before loading anything
     labels = labels_for(files)
     loaded = [LabelledResults(label, str(path), load_any(path)) for label, path in zip(labels, files)]
     side = build_side_by_side(loaded)
