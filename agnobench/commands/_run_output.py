@@ -57,7 +57,7 @@ class RunOutput:
     def prepare(cls, output: Path | None, results: ResultsFile) -> "RunOutput":
         """Check (or claim) the results path before any measuring; bad paths raise InputError."""
         if output is not None:
-            return cls(check_output_file(output, WHAT), default=False)
+            return cls(check_output_file(output, f"{WHAT} (--output)"), default=False)
         check_output_file(RESULTS_DIR / LATEST, WHAT)  # `results` a plain file, latest.json a directory
         try:
             return cls(claim_unique(results, RESULTS_DIR, default_stem()), default=True)

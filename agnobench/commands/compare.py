@@ -103,7 +103,7 @@ def compare(
                              time_mode=time_mode, alpha=alpha)
     if html is not None:
         require_plotly(html)
-        check_output_file(html, "HTML comparison")
+        check_output_file(html, "HTML comparison (--html)")
     base_results = load_compared(baseline)
     cur_results = load_compared(current)
     comparison = compare_results(base_results, cur_results, policy, baseline_path=baseline, current_path=current,

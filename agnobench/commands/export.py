@@ -22,7 +22,7 @@ class ExportFormat(str, enum.Enum):
     go = "go"
 
 
-WHAT = "exported file"
+WHAT = "exported file (--output)"
 
 
 def _write_text(text: str, output: Optional[Path]) -> None:

@@ -31,9 +31,10 @@ def import_go(
     name and its numbers, -N GOMAXPROCS suffixes and sub-benchmarks are
     handled. The result works with `compare`, `report` and `export`.
     """
-    path = check_output_file(output or Path("results") / f"go-{go_output.stem}.json", "results file")
+    what = "results file (--output)" if output else "results file"
+    path = check_output_file(output or Path("results") / f"go-{go_output.stem}.json", what)
     results = read_go_bench(go_output)
-    save_output(results, path)
+    save_output(results, path, what)
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(results))
     elif fmt is OutputFormat.md:

@@ -25,7 +25,7 @@ def merge(
     alternately a few times, merge each side, then compare the two merged
     files (see docs/ci-gate.md).
     """
-    check_output_file(output, "merged results file")
+    check_output_file(output, "merged results file (--output)")
     merged = merge_results([load_results(path) for path in files], files)
-    save_output(merged, output, "merged results file")
+    save_output(merged, output, "merged results file (--output)")
     print(f"{len(files)} run(s), {len(merged.scenarios)} scenario(s) merged into {output}", file=sys.stderr)

@@ -75,7 +75,8 @@ def profile(
     from agnobench.profile.errors import ProfileError, ProfilerUnavailable
 
     kind = "mem" if mem else "cpu"
-    wanted = check_output_dir(output or files.default_directory(chosen.name, kind), "profile files")
+    wanted = check_output_dir(output or files.default_directory(chosen.name, kind),
+                              "profile files (--output)" if output else "profile files")
     directory = files.prepare_directory(wanted)
     err = stderr_console()
     try:

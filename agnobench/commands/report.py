@@ -62,7 +62,7 @@ def report(
     extra_pairs = parse_pairs(pair)
     if html is not None:
         require_plotly(html)
-        check_output_file(html, "HTML report")  # before loading anything
+        check_output_file(html, "HTML report (--html)")  # before loading anything
     labels = labels_for(files)
     loaded = [LabelledResults(label, str(path), load_any(path)) for label, path in zip(labels, files)]
     side = build_side_by_side(loaded)

@@ -99,7 +99,7 @@ def run(
         find_valgrind()  # missing valgrind is bad input: one line saying how to install it, exit 2
     if html is not None:
         require_plotly(html)  # before measuring: a missing extra must not cost a whole run
-        check_output_file(html, "HTML report")
+        check_output_file(html, "HTML report (--html)")
     settings = QUICK if quick else DEFAULT
     err = stderr_console()
     results_file = ResultsFile(environment=describe(), scenarios=[],
