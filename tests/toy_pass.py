@@ -47,8 +47,8 @@ def run(ctx: PassContext) -> PassOutput:
 def toy_sections(results: Sequence[object]) -> list[object]:
     from agnobench.reporters.section import Section
 
-    rows = [[r.name, r.result_of("toy").label, str(r.result_of("toy").calls)]  # type: ignore[attr-defined]
-            for r in results if getattr(r, "ok", False) and r.result_of("toy") is not None]  # type: ignore[attr-defined]
+    toys = [(r.name, r.result_of("toy")) for r in results if getattr(r, "ok", False)]  # type: ignore[attr-defined]
+    rows = [[name, toy.label, str(toy.calls)] for name, toy in toys if toy is not None]
     return [Section(title="Toy pass", columns=["scenario", "label", "calls"], rows=rows)] if rows else []
 
 
