@@ -51,10 +51,11 @@ class ChildJob:
     env: dict[str, str] | None = None  # default: worker_environment()
     memory_limit_mb: int | None = None
     isolate_network: bool = True
+    python_flags: list[str] = field(default_factory=list)  # e.g. ["-P"]: no cwd on sys.path
     watchdog: bool = True  # off where a fork of the child would disturb it (callgrind's numbered dumps)
 
     def command(self, spec_path: Path) -> list[str]:
-        return [*self.wrapper, sys.executable, "-m", self.module, str(spec_path)]
+        return [*self.wrapper, sys.executable, *self.python_flags, "-m", self.module, str(spec_path)]
 
 
 @dataclass

@@ -217,7 +217,7 @@ def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrin
         job = ChildJob("agnobench.measure.instructions_child", spec, sum(s.measure.timeout_s for s in scenarios),
                        what="callgrind", timeout_hint="the scenarios' measure.timeout_s, summed",
                        wrapper=[*prefix, *callgrind_command(valgrind, dump_base)], env=child_environment(),
-                       watchdog=False)
+                       watchdog=False, python_flags=["-P"])  # the cwd is imported from by exact path
         outcome = run_child(job, batch.on_event)
     counted = batch.counted
     if outcome.failure is not None:  # the process died, timed out or failed outside any one scenario
