@@ -32,7 +32,8 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of that id exists (another user's counts): a stale temp's owner has gone."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -51,7 +52,7 @@ def sweep_stale_temps(directory: Path) -> list[Path]:
         return removed
     for entry in entries:
         match = _TEMP_PATTERN.match(entry.name)
-        if match and not _pid_alive(int(match["pid"])):
+        if match and not pid_alive(int(match["pid"])):
             try:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from agnobench.adapters.knowledge.embedder import HashEmbedder
+from agnobench.atomicfile import pid_alive
 
 STORES = ("lancedb", "chroma")
 # the module each store needs, for the skip with its install line
@@ -73,16 +74,6 @@ def missing_store(kind: str) -> str | None:
     return None if importlib.util.find_spec(STORE_MODULES[kind]) else INSTALL_LINE
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_stale(root: Path | None = None) -> list[Path]:
     """Remove the store directories of processes that are gone; return what was removed."""
     base = Path(root or tempfile.gettempdir())
@@ -93,7 +84,7 @@ def sweep_stale(root: Path | None = None) -> list[Path]:
         return removed
     for entry in entries:
         match = _OWNED.match(entry.name)
-        if match and entry.is_dir() and not _alive(int(match.group(1))):
+        if match and entry.is_dir() and not pid_alive(int(match.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     return removed
