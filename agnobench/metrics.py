@@ -53,7 +53,7 @@ def _time(name: str, label: str, **kw: object) -> MetricInfo:
 
 
 _ALL = [
-    _time("time_per_op_ns", "time/op", gated=True, threshold_pct=TIME_THRESHOLD_PCT, column=CORE,
+    _time("time_per_op_ns", "wall/op", gated=True, threshold_pct=TIME_THRESHOLD_PCT, column=CORE,
           note="wall/op (time/op where no timing pass ran): wall time of one call, median of all values; "
                "± marked ~: the MAD of the values, in % of it.",
           go_unit="ns/op", pyperf_unit="second", pyperf_factor=1e-9),

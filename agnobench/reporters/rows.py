@@ -55,7 +55,7 @@ def _figures(values: dict[str, float]) -> str:
 
 
 def reference_columns(results: Sequence[ScenarioResult]) -> list[str]:
-    columns = ["scenario", "agno here"]
+    columns = ["scenario", "agno here (wall/op)"]
     for label in _reference_labels(results).values():
         columns += [label, "×"]
     return columns
