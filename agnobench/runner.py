@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
+from agnobench.harness.forkserver import ForkServer
 from agnobench.harness.spawn import ChildFailure, ChildJob, ChildOutcome, run_child
 from agnobench.measure.instructions import METRIC as INSTRUCTIONS
 from agnobench.measure.instructions import InstructionCount, InstructionSettings, count_instructions
@@ -66,20 +67,22 @@ def skipped_result(scenario: Scenario) -> ScenarioResult | None:
 
 
 def run_scenario(scenario: Scenario, settings: MeasureSettings,
-                 on_progress: ProgressCallback = lambda s, m: None) -> ScenarioResult:
-    """Measure one scenario in its own worker (timing, memory and the other passes it asks for)."""
+                 on_progress: ProgressCallback = lambda s, m: None, server: ForkServer | None = None) -> ScenarioResult:
+    """Measure one scenario in its own worker (timing, memory and the other passes it asks for): forked
+    from the run's worker ``server`` if there is one, else a fresh interpreter."""
     skipped = skipped_result(scenario)
     if skipped is not None:
         return skipped
     started = time.monotonic()
     job = ChildJob("agnobench.measure.worker", {"scenario_path": str(scenario.path), "settings": settings.to_dict()},
-                   scenario.measure.timeout_s, memory_limit_mb=scenario.measure.memory_limit_mb)
+                   scenario.measure.timeout_s, memory_limit_mb=scenario.measure.memory_limit_mb,
+                   work="agnobench.measure.worker:measure")
 
     def on_event(event: dict[str, Any]) -> None:
         on_progress(scenario, str(event.get("message", "")))
 
     result = new_result(scenario)
-    _record_outcome(result, scenario, run_child(job, on_event))
+    _record_outcome(result, scenario, run_child(job, on_event, server))
     result.wall_s = round(time.monotonic() - started, 3)
     return result
 
@@ -107,18 +110,23 @@ def instructions_only(scenario: Scenario, count: InstructionCount | ChildFailure
 
 def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool = True,
             instructions: InstructionSettings | None = None, on_progress: Callable[[str], None] = lambda _m: None,
-            on_result: Callable[[Scenario, ScenarioResult], None] = lambda _s, _r: None) -> list[ScenarioResult]:
+            on_result: Callable[[Scenario, ScenarioResult], None] = lambda _s, _r: None,
+            fresh_workers: bool = False) -> list[ScenarioResult]:
     """Every selected scenario: its worker (unless ``timing`` is off), then, with ``instructions``, the
     instruction counts of all of them in one callgrind process. ``on_result`` hears each result as soon as
-    it is known, and again when its count is added."""
+    it is known, and again when its count is added. Workers are forked from one worker server that
+    imported agno once (:mod:`agnobench.harness.zygote`), or with ``fresh_workers`` each is a fresh
+    interpreter."""
     results: dict[str, ScenarioResult] = {}
     if timing:
-        for index, scenario in enumerate(selected, start=1):
-            label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
-            on_progress(label)
-            results[scenario.name] = run_scenario(scenario, settings,
-                                                  lambda _s, message, label=label: on_progress(f"{label} {message}"))
-            on_result(scenario, results[scenario.name])
+        with ForkServer() as server:
+            for index, scenario in enumerate(selected, start=1):
+                label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
+                on_progress(label)
+                results[scenario.name] = run_scenario(
+                    scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"),
+                    None if fresh_workers else server)
+                on_result(scenario, results[scenario.name])
     if instructions is not None:
         for scenario in selected:
             if not timing and (skipped := skipped_result(scenario)) is not None:

@@ -89,3 +89,53 @@ def uses_async_state(state: dict) -> bool:
     if not isinstance(state, dict) or not state.get("ready"):
         raise TypeError(f"setup's coroutine was not awaited: got {state!r}")
     return True
+
+
+# ---- the worker server (tests/test_worker_server.py) ----------------------------------------------------
+
+def _parent_command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def identity() -> dict:
+    """Who this process is, and whether agno and another worker's leftovers were already here."""
+    import json as _json
+
+    seen = getattr(sys, "_agnobench_taint", None)  # set by an earlier worker, if workers shared state
+    sys._agnobench_taint = os.getpid()  # type: ignore[attr-defined]
+    return {"pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0), "parent": _parent_command(os.getppid()),
+            "agno_preloaded": _AGNO_AT_IMPORT, "taint_seen": seen, "json": _json.__name__}
+
+
+_AGNO_AT_IMPORT = "agno.agent" in sys.modules  # this module is imported by the worker, before any op runs
+_identity_written = False
+
+
+def records_its_worker() -> int:
+    """Writes this worker's identity once (the worker imports this module before any fork of its own)."""
+    global _identity_written
+    if not _identity_written:
+        _identity_written = True
+        marker = os.environ.get("AGNOBENCH_TEST_MARKER")
+        if marker:
+            import json
+
+            Path(f"{marker}.identity.{os.getpid()}").write_text(json.dumps(identity()))
+    return 1
+
+
+def work_identity(spec: dict, emit) -> dict:
+    """A harness work function: the child's identity (run forked from a server, or as ``python -m``)."""
+    if spec.get("hang_s"):
+        _mark("worker")
+        time.sleep(float(spec["hang_s"]))
+    return identity()
+
+
+if __name__ == "__main__":
+    from agnobench.harness.child import child_main
+
+    child_main(work_identity)

@@ -16,12 +16,14 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 from agnobench.measure.netguard import is_local
 from conftest import TESTS_DIR, ScenarioDir, run_cli
+from reliability import MARKER, processes_with
 
 MEMORY_ONLY = '[measure]\npasses = ["memory"]\n'
 
@@ -100,10 +102,12 @@ def test_workers_and_their_children_die_with_agnobench(ops_dir: ScenarioDir, tmp
     ops_dir.write("fine", "calib_ops:bytearray_1000", body=MEMORY_ONLY)
     ops_dir.write("hangs", "harness_ops:hangs_with_a_child", body=MEMORY_ONLY + "timeout_s = 300\n")
     marker = tmp_path / "mark"
+    case = uuid.uuid4().hex
     out = ops_dir.path / "out.json"
     proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", "fine.toml", "hangs.toml", "--quick",
                              "-o", str(out)], cwd=ops_dir.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "AGNOBENCH_TEST_MARKER": str(marker), "COLUMNS": "200"})
+                            text=True, env={**os.environ, "AGNOBENCH_TEST_MARKER": str(marker), "COLUMNS": "200",
+                                            MARKER: case})
     try:
         deadline = time.monotonic() + 120
         while {"worker", "sleep"} - set(marked_pids(marker)) and time.monotonic() < deadline:
@@ -118,6 +122,7 @@ def test_workers_and_their_children_die_with_agnobench(ops_dir: ScenarioDir, tmp
             proc.communicate()
     assert proc.returncode == code
     assert wait_dead(pids["worker"] + pids["sleep"]) == []  # the worker, and what its op started
+    assert wait_dead(processes_with(case)) == []  # and the worker server, and every other process of the run
     scenarios = json.loads(out.read_text())["scenarios"]
     assert [s["name"] for s in scenarios] == ["fine"] and scenarios[0]["status"] == "ok"  # kept
     if sig != signal.SIGKILL:

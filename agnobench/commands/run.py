@@ -45,7 +45,8 @@ def _summary_line(result: ScenarioResult) -> str:
 
 
 def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, instructions: bool,
-             instructions_only_: bool, results_file: ResultsFile, out: RunOutput, progress: Progress) -> None:
+             instructions_only_: bool, results_file: ResultsFile, out: RunOutput, progress: Progress,
+             fresh_workers: bool = False) -> None:
     counting = instructions or instructions_only_
     task = progress.add_task("starting", total=len(selected) * (1 + (instructions and not instructions_only_)))
     index_of: dict[str, int] = {}
@@ -64,7 +65,7 @@ def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, i
 
     run_all(selected, settings, timing=not instructions_only_, instructions=InstructionSettings.for_run(quick)
             if counting else None, on_progress=lambda message: progress.update(task, description=message),
-            on_result=keep)
+            on_result=keep, fresh_workers=fresh_workers)
 
 
 @fail_on_bad_input
@@ -83,12 +84,17 @@ def run(
                                            "timing and memory passes."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report with charts "
                                                               "(needs agnobench[html])."),
+    fresh_workers: bool = typer.Option(False, "--fresh-workers", help="Start every scenario's worker as a fresh "
+                                       "interpreter instead of forking it from one process that imported agno once "
+                                       "(slower by ~0.7 s a scenario)."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
-    Each scenario runs in its own worker process: timing with pyperf in forked
-    children, then a separate memory pass (tracemalloc and memray). Progress
-    goes to stderr; the table (or markdown, or JSON) to stdout.
+    Each scenario runs in its own worker process, forked from a worker server
+    that imported agno once per run: timing in paired op/reference-kernel
+    bursts over many short forked children, then the memory pass (tracemalloc
+    and memray) and the scenario's other passes. Progress goes to stderr; the
+    table (or markdown, or JSON) to stdout.
     Exit 0 when all scenarios ran, 1 when one failed (or missed a target with
     --fail-on-target), 2 on bad input.
     """
@@ -112,7 +118,8 @@ def run(
         with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                        transient=True) as progress:
-            _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress)
+            _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,
+                     fresh_workers)
     except Interrupted as stop:
         out.save(results_file)  # what was measured so far is kept (the file says complete: false)
         print(f"agnobench: {stop}; kept {len(results_file.scenarios)} of {len(selected)} scenario result(s) "

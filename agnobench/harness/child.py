@@ -85,13 +85,24 @@ def _open_events(spec: dict[str, Any]) -> Emit:
     return emit
 
 
+def guard_process(layers: NetworkLayers) -> None:
+    """Telemetry off and the network guard in: before anything the measured code needs is imported."""
+    os.environ["AGNO_TELEMETRY"] = "false"  # agno reads it at every run; it overrides telemetry=True
+    netguard.install(namespace=layers.namespace)
+    layers.audit_hook = True
+
+
 def child_main(work: Work, argv: list[str] | None = None) -> NoReturn:
     """Run ``work(spec, emit)`` as an agnobench child; never returns."""
     spec = json.loads(Path((argv or sys.argv)[1]).read_text())
     layers: NetworkLayers = isolate(bool(spec.get("isolate_network", True)), bool(spec.get("watchdog", True)))
-    os.environ["AGNO_TELEMETRY"] = "false"  # agno reads it at every run; it overrides telemetry=True
-    netguard.install(namespace=layers.namespace)
-    layers.audit_hook = True
+    guard_process(layers)
+    serve(work, spec, layers)
+
+
+def serve(work: Work, spec: dict[str, Any], layers: NetworkLayers) -> NoReturn:
+    """Steps 2-5 for a process already isolated and guarded (by :func:`child_main`, or forked from the
+    worker server, :mod:`agnobench.harness.zygote`); never returns."""
     emit = _open_events(spec)
     limit_memory(spec.get("memory_limit_mb"))
     status = 0

@@ -45,15 +45,16 @@ def _die_with_parent() -> bool:
     return _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
 
 
+def die_with_parent_or_exit(parent_pid: int) -> None:
+    """SIGKILL when ``parent_pid`` dies; exit at once if it already has (between fork and prctl)."""
+    _die_with_parent()
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
 def die_with_parent_preexec(parent_pid: int) -> Callable[[], None]:
-    """For ``Popen(preexec_fn=...)``: SIGKILL when ``parent_pid`` dies; exit at once if it already has."""
-
-    def preexec() -> None:
-        _die_with_parent()
-        if os.getppid() != parent_pid:  # the parent died between fork and prctl
-            os._exit(1)
-
-    return preexec
+    """For ``Popen(preexec_fn=...)``: :func:`die_with_parent_or_exit` between fork and exec."""
+    return lambda: die_with_parent_or_exit(parent_pid)
 
 
 @dataclass

@@ -29,9 +29,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from agnobench.environment import worker_environment
+from agnobench.harness.forkserver import FORKED, FRESH, ForkedWorker, ForkServer
 from agnobench.harness.isolation import die_with_parent_preexec
 
 OUTPUT_TAIL = 2000
@@ -53,6 +54,11 @@ class ChildJob:
     isolate_network: bool = True
     python_flags: list[str] = field(default_factory=list)  # e.g. ["-P"]: no cwd on sys.path
     watchdog: bool = True  # off where a fork of the child would disturb it (callgrind's numbered dumps)
+    work: str | None = None  # "module:function" of the work: a worker server may fork the child instead
+
+    def forkable(self) -> bool:
+        """Whether a worker server's fork can stand in for ``python -m module`` (nothing around it)."""
+        return bool(self.work) and not self.wrapper and self.env is None and not self.python_flags
 
     def command(self, spec_path: Path) -> list[str]:
         return [*self.wrapper, sys.executable, *self.python_flags, "-m", self.module, str(spec_path)]
@@ -96,6 +102,19 @@ def death_message(what: str, returncode: int, last_line: str) -> str:
     return message + (f"; last output: {last_line}" if last_line else "")
 
 
+class ChildProcess(Protocol):
+    """A started child: a ``Popen`` (:class:`_Fresh`) or a worker server's fork (``ForkedWorker``)."""
+
+    pid: int
+    returncode: int | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+    def kill_group(self) -> None: ...
+
+
 def kill_group(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL the child's whole session (it is the group leader), and reap the child."""
     try:
@@ -103,6 +122,27 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     proc.wait()
+
+
+class _Fresh:
+    """A child started as a fresh process."""
+
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.pid = proc.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.returncode
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self.proc.wait(timeout)
+
+    def kill_group(self) -> None:
+        kill_group(self.proc)
 
 
 class _Channel:
@@ -145,7 +185,7 @@ class _Channel:
             self.on_event(event)  # "progress" with a "message", or the work's own kinds
 
 
-def _follow(proc: subprocess.Popen[bytes], channel: _Channel, deadline: float) -> bool:
+def _follow(proc: ChildProcess, channel: _Channel, deadline: float) -> bool:
     """Follow the child until it has exited and said all it will; False if the deadline came first."""
     while True:
         remaining = deadline - time.monotonic()
@@ -174,8 +214,26 @@ def _failure(job: ChildJob, channel: _Channel, returncode: int, timed_out: bool,
     return ChildFailure(death_message(job.what, returncode, last_line))
 
 
-def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda _e: None) -> ChildOutcome:
-    """Run the job to its end or its timeout; never leaves a process behind."""
+def _start(job: ChildJob, spec_path: Path, write_fd: int, log: Any, server: ForkServer | None) -> ChildProcess:
+    if server is not None and job.forkable() and job.isolate_network == server.isolate_network:
+        assert job.work is not None
+        forked = server.launch(job.work, str(spec_path), write_fd, log.fileno())
+        if forked is not None:
+            return forked
+    proc = subprocess.Popen(job.command(spec_path), stdin=subprocess.DEVNULL, stdout=log,
+                            stderr=subprocess.STDOUT, pass_fds=[write_fd],
+                            env=job.env if job.env is not None else worker_environment(),
+                            start_new_session=True, preexec_fn=die_with_parent_preexec(os.getpid()))
+    return _Fresh(proc)
+
+
+def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda _e: None,
+              server: ForkServer | None = None) -> ChildOutcome:
+    """Run the job to its end or its timeout; never leaves a process behind.
+
+    With a worker ``server``, a job that names its ``work`` is forked from the server (agno already
+    imported) rather than started as a fresh interpreter; it is followed and bounded the same way.
+    """
     with tempfile.TemporaryDirectory(prefix="agnobench-child-") as scratch, tempfile.TemporaryFile() as log:
         read_fd, write_fd = os.pipe()
         spec_path = Path(scratch) / "spec.json"
@@ -184,10 +242,7 @@ def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda
                 "memory_limit_mb": job.memory_limit_mb}
         spec_path.write_text(json.dumps(spec))
         try:
-            proc = subprocess.Popen(job.command(spec_path), stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, pass_fds=[write_fd],
-                                    env=job.env if job.env is not None else worker_environment(),
-                                    start_new_session=True, preexec_fn=die_with_parent_preexec(os.getpid()))
+            proc = _start(job, spec_path, write_fd, log, server)
         except BaseException:
             os.close(read_fd)
             raise
@@ -197,15 +252,19 @@ def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda
         try:
             finished = _follow(proc, channel, time.monotonic() + job.timeout_s)
         finally:  # done, timed out, or interrupted: the whole tree goes
-            kill_group(proc)
+            proc.kill_group()
             channel.file.close()
         log.seek(0)
         output = log.read().decode("utf-8", errors="replace")[-OUTPUT_TAIL:].strip()
-    outcome = ChildOutcome(proc.returncode, output, timed_out=not finished)
+    returncode = proc.returncode if proc.returncode is not None else -signal.SIGKILL
+    outcome = ChildOutcome(returncode, output, timed_out=not finished)
     if channel.result is not None:
         outcome.result = channel.result.get("result")
         outcome.harness = dict(channel.result.get("harness") or {})
         if not finished:
             outcome.harness["killed_after_result"] = f"did not exit within {job.timeout_s:g} s ({job.timeout_hint})"
-    outcome.failure = _failure(job, channel, proc.returncode, not finished, outcome.last_line())
+    if job.forkable():
+        outcome.harness["worker_start"] = (FORKED if isinstance(proc, ForkedWorker)
+                                           else server.worker_start if server is not None else FRESH)
+    outcome.failure = _failure(job, channel, returncode, not finished, outcome.last_line())
     return outcome

@@ -54,11 +54,25 @@ def estimate_op_seconds(op: Operation, budget_s: float = 0.05) -> float:
             return elapsed / calls
 
 
+MEMRAY_SESSION_S = 0.02  # seconds of (untraced) ops per memray session: memray slows an op 2-3x, and every
+# record is read back, so a slow op with many allocations would cost seconds at a fixed count
+
+
+def alloc_ops_for(op_seconds: float, most: int, least: int = 5) -> int:
+    """Ops per memray session for an op of ``op_seconds``: ~MEMRAY_SESSION_S of them, within [least, most]."""
+    return max(least, min(most, int(MEMRAY_SESSION_S / max(op_seconds, 1e-9))))
+
+
 def retained_per_op(op: Operation, hold: int, rounds: int) -> list[float]:
-    """Net traced bytes per live result, one sample per round."""
+    """Net traced bytes per live result, one sample per round.
+
+    What existed before is frozen (``gc.freeze``) after a first full collection: the collections around
+    each round then walk only what the ops made, not the whole of agno's import (~35 ms each, seven per
+    scenario, before), and what they find — the ops' own garbage — is the same."""
     holder: list[Any] = [None] * hold
     samples = []
     gc.collect()
+    gc.freeze()
     tracemalloc.start()
     try:
         for _ in range(rounds):
@@ -73,6 +87,7 @@ def retained_per_op(op: Operation, hold: int, rounds: int) -> list[float]:
             gc.collect()
     finally:
         tracemalloc.stop()
+        gc.unfreeze()
     return samples
 
 
@@ -167,11 +182,10 @@ def measure_memory(op: Operation, hold: int, rounds: int, max_alloc_ops: int) ->
         op()  # first calls may fill caches that are not per-op cost
     seconds = max(estimate_op_seconds(op), 1e-9)
     # Budgets per round: ~0.05 s of held results untraced (tracemalloc slows an op ~5x, so ~0.25 s) and
-    # ~0.02 s of ops per memray session (memray slows an op 2-3x and every record is read back). Retained
-    # bytes and allocation counts are deterministic for most ops, so a slow op loses little by holding
-    # fewer results; a fast one keeps the full counts.
+    # MEMRAY_SESSION_S of ops per memray session. Retained bytes and allocation counts are deterministic
+    # for most ops, so a slow op loses little by holding fewer results; a fast one keeps the full counts.
     hold = max(10, min(hold, int(0.05 / seconds)))
-    alloc_ops = max(5, min(max_alloc_ops, int(0.02 / seconds)))
+    alloc_ops = alloc_ops_for(seconds, max_alloc_ops)
     retained = retained_per_op(op, hold, rounds)
     allocations = allocations_per_op(op, alloc_ops, rounds)
     return {"retained": retained, "hold": hold, **allocations}

@@ -86,6 +86,15 @@ def install(namespace: bool = False) -> None:
         _unrouted_at_start = unrouted_packets() if namespace else 0
 
 
+def start_afresh() -> None:
+    """In a process forked from a guarded one (a worker of the worker server): count from now on, so
+    what the server's earlier workers attempted in the shared namespace is not this one's."""
+    global _unrouted_at_start
+    _violations.clear()
+    if _namespace:
+        _unrouted_at_start = unrouted_packets()
+
+
 def installed() -> bool:
     return _installed
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from agnobench.measure.calls import async_of
 from agnobench.measure.forking import run_forked
-from agnobench.measure.memory import allocations_per_op
+from agnobench.measure.memory import alloc_ops_for, allocations_per_op
 from agnobench.measure.operation import ScenarioError
 from agnobench.measure.params import blocking, references
 from agnobench.measure.passes import Measured, PassContext
@@ -139,7 +139,6 @@ def _calls(ops: dict[str, Operation], budget_s: float) -> int:
 
 def measure_variants(ctx: PassContext, params: "VariantsParams") -> Measured:
     """The pass (``agnobench.passes.variants``): ``params`` validated, --quick already applied."""
-    quick = ctx.settings.quick
     ops = build_variants(params.variants)
     names = list(ops)
     subject = params.subject or names[-1]
@@ -170,12 +169,14 @@ def measure_variants(ctx: PassContext, params: "VariantsParams") -> Measured:
     if params.peak_memory:
         for name in names:
             ctx.progress(f"variants: peak memory of {name}")
-            peaks[name] = run_forked(lambda: peak_of_call(ops[name], 2 if quick else 3))
+            # two calls: the peak of one call repeats to ~0.1 % (342,332-342,751 B over three, bounded-concurrency)
+            peaks[name] = run_forked(lambda: peak_of_call(ops[name], 2))
     allocations: dict[str, dict[str, Any]] = {}
     if params.allocations:
-        alloc_ops = max(3, min(ctx.settings.alloc_ops, 20))
         for name in names:
             ctx.progress(f"variants: allocations of {name}")
+            # sized to the variant as the memory pass sizes its op: a team run's records cost seconds at 20
+            alloc_ops = alloc_ops_for(statistics.median(pooled[name]) / 1e9, min(ctx.settings.alloc_ops, 20), 3)
             allocations[name] = run_forked(lambda: allocations_per_op(ops[name], alloc_ops, 1))
 
     rows = []
