@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from agnobench.measure import headline
 from agnobench.measure.estimate import FAST_TOLERANCE, estimate, rerun_pct
+from agnobench.measure.headline import SLOW_PROBE
 from agnobench.measure.machine import FILE_NAME, machine_key, record_kernel
-from agnobench.measure.timing import ChildPairs
+from agnobench.measure.settings import DEFAULT
+from agnobench.measure.timing import BurstPlan, ChildPairs
 
 
 def phased_child(fast: int, slow: int, op_fast: float = 200.0) -> ChildPairs:
@@ -81,3 +84,28 @@ def test_machine_record_survives_a_damaged_file(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(blocked / "sub"))
     kept_nowhere = record_kernel(15_000.0)
     assert kept_nowhere.path == "" and kept_nowhere.best_ns == 15_000.0
+
+
+@pytest.mark.parametrize("fast_after, extra", [(None, SLOW_PROBE), (SLOW_PROBE - 1, DEFAULT.processes),
+                                               (SLOW_PROBE, SLOW_PROBE)])
+def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_goes_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_after: int | None, extra: int) -> None:
+    """The first 12 children all slow (kernel 16,000 ns against a record of 10,000); the extra children are
+    fast from the ``fast_after``-th on (None: never). Only a fast child among the first SLOW_PROBE extra ones
+    earns the rest."""
+    monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
+    record_kernel(10_000.0)
+    timed: list[int] = []
+
+    def child(_op: object, _plan: object) -> ChildPairs:
+        timed.append(1)
+        index = len(timed) - DEFAULT.processes - 1  # 0 for the first extra child
+        fast = fast_after is not None and index >= fast_after
+        return phased_child(100, 0) if fast else phased_child(0, 100)
+
+    monkeypatch.setattr(headline, "plan_bursts", lambda _op, _settings: BurstPlan(1, 32, 100, 0))
+    monkeypatch.setattr(headline, "timed_child", child)
+    measured = headline.measure_time(lambda: None, DEFAULT)
+    assert measured.extra_children == extra
+    assert len(timed) == DEFAULT.processes + extra
+    assert measured.slow_only == (fast_after is None or fast_after >= SLOW_PROBE)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
 
 import pytest
 
 import calib_ops
+from agnobench.measure import memory
 from agnobench.measure.memory import allocations_per_op, measure_memory, profiler_frames_per_op, retained_per_op
 from agnobench.stats import percentile, summarize
 
@@ -49,6 +51,22 @@ def test_frames_the_profiler_forces_are_not_counted_as_allocations() -> None:
     assert calls == frames == 32  # calls_only, then _recurse for n = 30..0: each a new frame under a profiler
     result = allocations_per_op(calib_ops.calls_only, ops=10, rounds=2)
     assert all(abs(count) < 1.5 for count in result["allocs"]), result["allocs"]
+
+
+def test_native_totals_are_the_record_by_record_totals(tmp_path: Path) -> None:
+    """memray's own statistics (summed in C++) give exactly what reading every record gives."""
+    import memray
+
+    path = tmp_path / "session.bin"
+    keep = []
+    with memray.Tracker(path, trace_python_allocators=True, native_traces=False):
+        for _ in range(50):
+            keep.append((calib_ops.k_objects(), bytearray(1000), {"k": [1, 2, 3]}))
+    native = memory._totals_in_native_code(path)
+    assert native is not None  # this memray has it: otherwise the test says nothing
+    count, size = memory._totals_record_by_record(path)
+    assert native == (count, size)
+    assert count >= 50 * (calib_ops.K_OBJECTS + 2)
 
 
 def test_memory_pass_reports_held_count_and_samples() -> None:
