@@ -18,11 +18,13 @@ warm-up; ``(I(n2) - I(n1)) / (n2 - n1)`` is one sample of instructions per
 op, and the constant cost of entering a region (ctypes, qsort, the callback)
 cancels. Before each region a ``gc.collect()`` gives every region the same
 collector state; what setup and imports built is frozen first
-(``gc.freeze()``), so that collection only walks what the op made (a full one
-over agno's heap took ~0.1 s natively, far more under valgrind, 81 times a
-scenario). Each sample runs in a different method-cache layout
+(``gc.freeze()``), and what survives each collection is frozen after it, so
+that collection only walks what the op made since the last region (a full one
+over agno's heap took ~0.1 s natively, far more under valgrind, before every
+region). Each sample runs in a different method-cache layout
 (:class:`Layouts`), so the median does not hang on where memory happened to
-put things.
+put things; one uncounted op after each change of layout refills the cache
+(a plain call, not a region: a region costs a profile to write).
 
 The child picks the loop counts itself: a region of 0 ops and one of 1 op
 tell it (from callgrind's own dump files) what an op costs, and ``n2 - n1``
@@ -92,6 +94,7 @@ class Regions:
         callback = _COMPARE(body)
         items = (ctypes.c_int * 2)(0, 1)
         gc.collect()
+        gc.freeze()  # what survived, out of the way: the next collect walks only what came since (the op's garbage)
         self.libc.qsort(items, 2, ctypes.sizeof(ctypes.c_int), callback)  # one comparison: one region
         self.last += 1  # no I/O here: anything allocated between two regions would move the next one's count
         self.plan.append([label, ops, self.last])
@@ -142,9 +145,14 @@ class Layouts:
     """
 
     HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: types that accept new attributes
+    SPARE = "_AgnobenchLayout"
 
     def __init__(self) -> None:
-        self.types = [t for t in gc.get_objects() if isinstance(t, type) and t.__flags__ & self.HEAPTYPE]
+        # Collected first: an earlier scenario's spare types are garbage by now but still listed until a full
+        # collection, and would be kept (and re-tagged every sample) here, more with every scenario counted.
+        gc.collect()
+        self.types = [t for t in gc.get_objects()
+                      if isinstance(t, type) and t.__flags__ & self.HEAPTYPE and t.__name__ != self.SPARE]
         self.spare: list[type] = []
 
     def shuffle(self, sample: int) -> None:
@@ -155,7 +163,7 @@ class Layouts:
             except Exception:  # a metaclass that refuses attributes keeps its tag; the rest still move
                 pass
         for _ in range(1 + (sample * 7919) % 509):  # new tags, a different number each sample
-            spare = type("_AgnobenchLayout", (), {})
+            spare = type(self.SPARE, (), {})
             getattr(spare, "__name__")
             self.spare.append(spare)
 
@@ -194,7 +202,7 @@ def _count_regions(spec: dict[str, Any], op: Callable[[], Any], libc: ctypes.CDL
     for index in range(warmup_pairs + int(spec["repeats"])):  # warm-up pairs settle caches and specialisation
         label = "warmup" if index < warmup_pairs else "sample"
         layouts.shuffle(index)
-        regions.run(1, "settle")  # refills the method cache for this layout, outside the sample
+        op()  # refills the method cache for this layout, uncounted (outside any region, so no profile to write)
         regions.run(n1, label)
         regions.run(n2, label)
     regions.check()
