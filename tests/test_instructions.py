@@ -15,7 +15,7 @@ import pytest
 
 from agnobench.measure.instructions import (INSTALL_HINT, InstructionError, child_environment, read_totals,
                                             samples_from_dumps)
-from agnobench.measure.instructions_child import plan_counts
+from agnobench.measure.instructions_child import Layouts, plan_counts
 from conftest import ScenarioDir, run_cli
 
 needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind not installed")
@@ -67,6 +67,21 @@ def test_loop_counts_are_powers_of_two_from_the_budget() -> None:
     assert n2 - n1 == 512 and n1 == 128
     assert plan_counts(per_op=1e9, budget=5e7) == (1, 2)  # at least one op in the smaller region
     assert plan_counts(100_000.0, 5e7) == plan_counts(100_010.0, 5e7)  # small wobbles do not change the plan
+
+
+def test_layouts_leave_out_their_own_spare_types_and_earlier_garbage() -> None:
+    class Probe:  # a heap type the layouts must re-tag
+        pass
+
+    first = Layouts()
+    assert Probe in first.types
+    for sample in range(3):
+        first.shuffle(sample)
+    assert first.spare and not hasattr(Probe, "_agnobench_layout_")
+    del first  # its spare types are garbage now, but still listed by gc.get_objects() until collected
+    second = Layouts()
+    assert Probe in second.types
+    assert not [t for t in second.types if t.__name__ == Layouts.SPARE]
 
 
 def test_child_environment_is_fixed_and_small(monkeypatch: pytest.MonkeyPatch) -> None:

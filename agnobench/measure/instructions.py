@@ -61,8 +61,13 @@ OnCount = Callable[[str, "InstructionCount | ChildFailure"], None]
 class InstructionSettings:
     """How much counting: sample pairs, and instructions per sample (the loop counts follow)."""
 
-    repeats: int = 24  # samples, each in its own method-cache layout: their median averages layouts out
-    budget: float = 1e7
+    # Samples, each in its own method-cache layout: their median averages layouts out, and the gate's
+    # Mann-Whitney test needs them: on a +0.5 % change whose layouts spread 1.5 %, p was 0.06 with the first 12
+    # samples of a run, 0.03 with 16, 0.006 with 20, 0.002 with 24 (docs/ci-gate.md). 20: 5 scenarios in ~70 s.
+    repeats: int = 20
+    # Instructions a sample aims at (n2 - n1 ops): halved from 1e7, which halves the time in the regions. Shorter
+    # regions count more of the op's re-specialisation after each layout change (docs/ci-gate.md).
+    budget: float = 5e6
     warmup_ops: int = 20
 
     @classmethod
