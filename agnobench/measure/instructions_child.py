@@ -138,10 +138,14 @@ class Layouts:
     change to the code or the environment moves them: measured on agno's
     ``Agent()``, counts then moved by up to 1.2 %. Averaging over layouts
     removes that: before each sample every heap type's tag is invalidated (an
-    attribute set and deleted: ``PyType_Modified``) and a sample-dependent
-    number of fresh tags is used up, so the op's types get new tags and a new
-    collision pattern. The sequence is fixed, so identical code still gives
-    identical counts.
+    attribute set and deleted: ``PyType_Modified``), so the op's types get new
+    tags from the global counter and a new collision pattern, and a
+    sample-dependent number of spare types is made, which moves where later
+    allocations land (they take no tag: CPython 3.11 tags a type at its first
+    lookup, and ``__name__`` is found on the metatype). The sequence is fixed,
+    so identical code still gives identical counts. New tags also
+    un-specialise the op's bytecode, which re-specialises over its next
+    ~50-100 executions: a sample counts part of that (docs/ci-gate.md).
     """
 
     HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: types that accept new attributes
@@ -162,7 +166,7 @@ class Layouts:
                 delattr(cls, "_agnobench_layout_")
             except Exception:  # a metaclass that refuses attributes keeps its tag; the rest still move
                 pass
-        for _ in range(1 + (sample * 7919) % 509):  # new tags, a different number each sample
+        for _ in range(1 + (sample * 7919) % 509):  # spare types, a different number each sample
             spare = type(self.SPARE, (), {})
             getattr(spare, "__name__")
             self.spare.append(spare)
