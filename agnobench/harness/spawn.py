@@ -265,6 +265,7 @@ def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda
             outcome.harness["killed_after_result"] = f"did not exit within {job.timeout_s:g} s ({job.timeout_hint})"
     if job.forkable():
         outcome.harness["worker_start"] = (FORKED if isinstance(proc, ForkedWorker)
-                                           else server.worker_start if server is not None else FRESH)
+                                           else server.worker_start if server is not None and server.unusable
+                                           else FRESH)
     outcome.failure = _failure(job, channel, returncode, not finished, outcome.last_line())
     return outcome
