@@ -11,6 +11,7 @@ what they report (a worker's samples, callgrind's counts, a failure) into
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from typing import Any, Callable
 
 from agnobench.harness.forkserver import ForkServer
@@ -119,13 +120,12 @@ def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool
     interpreter."""
     results: dict[str, ScenarioResult] = {}
     if timing:
-        with ForkServer() as server:
+        with nullcontext() if fresh_workers else ForkServer() as server:
             for index, scenario in enumerate(selected, start=1):
                 label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
                 on_progress(label)
                 results[scenario.name] = run_scenario(
-                    scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"),
-                    None if fresh_workers else server)
+                    scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"), server)
                 on_result(scenario, results[scenario.name])
     if instructions is not None:
         for scenario in selected:

@@ -102,12 +102,10 @@ def _parent_command(pid: int) -> str:
 
 def identity() -> dict:
     """Who this process is, and whether agno and another worker's leftovers were already here."""
-    import json as _json
-
     seen = getattr(sys, "_agnobench_taint", None)  # set by an earlier worker, if workers shared state
     sys._agnobench_taint = os.getpid()  # type: ignore[attr-defined]
     return {"pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0), "parent": _parent_command(os.getppid()),
-            "agno_preloaded": _AGNO_AT_IMPORT, "taint_seen": seen, "json": _json.__name__}
+            "agno_preloaded": _AGNO_AT_IMPORT, "taint_seen": seen}
 
 
 _AGNO_AT_IMPORT = "agno.agent" in sys.modules  # this module is imported by the worker, before any op runs

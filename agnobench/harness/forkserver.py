@@ -111,7 +111,6 @@ class ForkServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self.sock: socket.socket = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # replaced in _start
         self.unusable: str | None = None  # why workers are fresh interpreters instead, once known
-        self.ready: dict[str, Any] = {}
         self._log = tempfile.TemporaryFile()
 
     def __enter__(self) -> "ForkServer":
@@ -151,8 +150,6 @@ class ForkServer:
             self.broken("the worker server did not start" + (f": {tail}" if tail else ""))
         elif ready.get("threads") != 1:
             self.broken(f"the worker server runs {ready.get('threads')} threads after its imports; forking is unsafe")
-        else:
-            self.ready = ready
 
     def launch(self, work: str, spec_path: str, events_fd: int, log_fd: int) -> ForkedWorker | None:
         """Fork a worker running ``work`` (``module:function``) on the spec; None: use a fresh interpreter."""

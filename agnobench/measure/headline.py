@@ -70,14 +70,19 @@ class TimingMeasurement:
 SLOW_PROBE = 4
 
 
+def _slower_than_record(fast_level_ns: float, best_ns: float | None) -> bool:
+    return best_ns is not None and fast_level_ns > (1 + FAST_TOLERANCE) * best_ns
+
+
 def _slow(est: TimingEstimate, best_ns: float | None) -> bool:
-    return best_ns is not None and est.kernel_fast_level_ns > (1 + FAST_TOLERANCE) * best_ns
+    return _slower_than_record(est.kernel_fast_level_ns, best_ns)
 
 
 def _reaches_fast(children: list[ChildPairs], best_ns: float | None) -> bool:
     """Whether these children's kernel bursts reached the machine's fast level (as the estimate defines it)."""
     kernels = [k for child in children for k in child.kernel_ns if k > 0]
-    return bool(kernels) and best_ns is not None and percentile(kernels, FAST_LEVEL_PCT) <= (1 + FAST_TOLERANCE) * best_ns
+    return bool(kernels) and best_ns is not None and not _slower_than_record(percentile(kernels, FAST_LEVEL_PCT),
+                                                                              best_ns)
 
 
 def _known_best() -> float | None:
