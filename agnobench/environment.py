@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agnobench.gitinfo import git_facts
+from agnobench.harness import layout
 
 
 def _version(package: str) -> str | None:
@@ -77,13 +78,14 @@ def describe(directory: str | Path | None = None) -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "executable": sys.executable,
         "frameworks": framework_versions(),
+        "worker_layout": layout.current().to_dict(),
         **({"git": facts.to_dict()} if facts is not None else {}),
     }
 
 
 def worker_environment() -> dict[str, str]:
-    """The environment of every worker: telemetry off, output unbuffered."""
-    env = dict(os.environ)
+    """The environment of every worker: telemetry off, output unbuffered, the run's hash seed."""
+    env = layout.apply(dict(os.environ))
     env["AGNO_TELEMETRY"] = "false"
     env.update(PEER_TELEMETRY_OFF)
     env["PYTHONUNBUFFERED"] = "1"

@@ -17,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+from agnobench.harness.layout import addresses_randomized  # no agno: _AGNO_AT_IMPORT stays true
+
 TARGET = "192.0.2.1"
 _started = False
 
@@ -105,7 +107,8 @@ def identity() -> dict:
     seen = getattr(sys, "_agnobench_taint", None)  # set by an earlier worker, if workers shared state
     sys._agnobench_taint = os.getpid()  # type: ignore[attr-defined]
     return {"pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0), "parent": _parent_command(os.getppid()),
-            "agno_preloaded": _AGNO_AT_IMPORT, "taint_seen": seen}
+            "agno_preloaded": _AGNO_AT_IMPORT, "taint_seen": seen, "hash_of_text": hash("agnobench"),
+            "addresses_randomized": addresses_randomized()}
 
 
 _AGNO_AT_IMPORT = "agno.agent" in sys.modules  # this module is imported by the worker, before any op runs

@@ -39,6 +39,15 @@ def test_fast_phase_pairs_alone_make_the_ratio() -> None:
     assert mostly_slow.kernel_median_ns == 16_000.0 and mostly_fast.kernel_median_ns == 10_000.0
 
 
+def test_each_op_burst_is_divided_by_the_kernel_bursts_on_both_sides_of_it() -> None:
+    child = ChildPairs(op_ns=[204.0] * 30, kernel_ns=[10_400.0] * 30, kernel_before_ns=[10_000.0] * 30)
+    assert estimate([child], value_pairs=10).rel == [pytest.approx(0.02)] * 3  # 204 / mean(10,000, 10,400)
+    child.kernel_before_ns[5:30] = [16_000.0] * 25  # the phase changed before these op bursts: not fast pairs
+    est = estimate([child], value_pairs=10)
+    assert est.rel == [pytest.approx(0.02)]  # only the first value has its 3 fast pairs
+    assert est.fast_share == 1.0  # the kernel bursts after each op were all fast
+
+
 def test_wall_values_are_medians_of_groups_of_pairs() -> None:
     child = phased_child(25, 0)
     child.op_ns[3] = 1e7  # one burst the scheduler preempted
@@ -97,7 +106,8 @@ def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_
     record_kernel(10_000.0)
     timed: list[int] = []
 
-    def child(_op: object, _plan: object) -> ChildPairs:
+    def child(_op: object, _plan: object, fast_ns: float | None) -> ChildPairs:
+        assert fast_ns == 10_000.0  # the record tells each child when it is on a slow CPU
         timed.append(1)
         index = len(timed) - DEFAULT.processes - 1  # 0 for the first extra child
         fast = fast_after is not None and index >= fast_after
@@ -109,3 +119,21 @@ def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_
     assert measured.extra_children == extra
     assert len(timed) == DEFAULT.processes + extra
     assert measured.slow_only == (fast_after is None or fast_after >= SLOW_PROBE)
+
+
+def test_no_faster_phase_lately_means_no_children_timed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow day: the record is 10,000 ns, but the last scenarios' fast phase ran at 16,000 ns, as this one
+    does. Timing more children would find no faster phase; it is still reported as slow against the record."""
+    import time
+
+    monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
+    (tmp_path / FILE_NAME).write_text(json.dumps({machine_key(): {
+        "best_kernel_ns": 10_000.0, "recorded": "2026-11-30T00:00:00+00:00", "scenarios": 9,
+        "recent": [[time.time() - 30, 16_000.0]]}}))
+    monkeypatch.setattr(headline, "plan_bursts", lambda _op, _settings: BurstPlan(1, 32, 100, 0))
+    monkeypatch.setattr(headline, "timed_child", lambda _op, _plan, _fast_ns: phased_child(0, 100))
+    measured = headline.measure_time(lambda: None, DEFAULT)
+    assert measured.extra_children == 0 and measured.children == DEFAULT.processes
+    assert measured.slow_only
+    recent = json.loads((tmp_path / FILE_NAME).read_text())[machine_key()]["recent"]
+    assert [ns for _, ns in recent] == [16_000.0, 16_000.0]  # this scenario's fast phase joined the list

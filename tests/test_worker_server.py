@@ -111,3 +111,30 @@ def test_a_server_with_a_thread_after_its_imports_is_not_forked_from(tmp_path: P
     assert outcome.ok, outcome.failure
     assert outcome.result["ppid"] == os.getpid()
     assert "2 threads after its imports" in outcome.harness["worker_start"]
+
+
+def _hash_with_seed(seed: str) -> int:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "print(hash('agnobench'))"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+    return int(out.stdout)
+
+
+def test_workers_get_the_same_layout_in_every_run_unless_asked_for_a_random_one(ops_dir: ScenarioDir,
+                                                                                  tmp_path: Path) -> None:
+    for name in ("fixed", "seed7", "random"):
+        (tmp_path / name).mkdir()
+    identities, _ = _run_two(ops_dir, tmp_path / "fixed")
+    assert [i["hash_of_text"] for i in identities] == [_hash_with_seed("0")] * 2
+    assert [i["addresses_randomized"] for i in identities] == [False, False]
+    layout = json.loads((ops_dir.path / "out.json").read_text())["environment"]["worker_layout"]
+    assert layout == {"hash_seed": "0", "address_randomization": False}
+
+    identities, _ = _run_two(ops_dir, tmp_path / "seed7", "--hash-seed", "7")
+    assert [i["hash_of_text"] for i in identities] == [_hash_with_seed("7")] * 2
+
+    identities, _ = _run_two(ops_dir, tmp_path / "random", "--random-layout", "--fresh-workers")
+    assert [i["addresses_randomized"] for i in identities] == [True, True]
+    assert identities[0]["hash_of_text"] != identities[1]["hash_of_text"]  # two interpreters, two seeds

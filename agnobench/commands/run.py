@@ -15,6 +15,7 @@ from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_c
 from agnobench.commands._run_output import RunOutput
 from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from agnobench.harness import layout
 from agnobench.harness.signals import Interrupted, interruptible
 from agnobench.measure.instructions import InstructionSettings, find_valgrind
 from agnobench.measure.settings import DEFAULT, QUICK, MeasureSettings
@@ -87,6 +88,12 @@ def run(
     fresh_workers: bool = typer.Option(False, "--fresh-workers", help="Start every scenario's worker as a fresh "
                                        "interpreter instead of forking it from one process that imported agno once "
                                        "(slower by ~0.7 s a scenario)."),
+    hash_seed: int = typer.Option(0, "--hash-seed", min=0, max=4294967295, help="PYTHONHASHSEED of the workers. "
+                                  "Workers also run without address randomisation, so the same code gets the same "
+                                  "process layout and figures in every run; another seed moves time/op by up to "
+                                  "~5 %: pool runs over several seeds to average layouts (docs/timing.md)."),
+    random_layout: bool = typer.Option(False, "--random-layout", help="A random hash seed and address "
+                                       "randomisation in every run, as plain Python has (overrides --hash-seed)."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
@@ -107,6 +114,7 @@ def run(
         require_plotly(html)  # before measuring: a missing extra must not cost a whole run
         check_output_file(html, "HTML report (--html)")
     settings = QUICK if quick else DEFAULT
+    layout.choose(hash_seed, random_layout)  # before describe(): the results file records it
     err = stderr_console()
     results_file = ResultsFile(environment=describe(), scenarios=[],
                                settings={"mode": "quick" if quick else "full", **settings.to_dict(),

@@ -29,6 +29,8 @@ import struct
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
+from agnobench.harness.layout import fix_addresses
+
 PR_SET_PDEATHSIG = 1
 CLONE_NEWNET = 0x40000000
 SIOCGIFFLAGS = 0x8913
@@ -53,8 +55,14 @@ def die_with_parent_or_exit(parent_pid: int) -> None:
 
 
 def die_with_parent_preexec(parent_pid: int) -> Callable[[], None]:
-    """For ``Popen(preexec_fn=...)``: :func:`die_with_parent_or_exit` between fork and exec."""
-    return lambda: die_with_parent_or_exit(parent_pid)
+    """For ``Popen(preexec_fn=...)`` of a worker: :func:`die_with_parent_or_exit` between fork and exec,
+    and the run's fixed address layout (:mod:`agnobench.harness.layout`)."""
+
+    def preexec() -> None:
+        fix_addresses()
+        die_with_parent_or_exit(parent_pid)
+
+    return preexec
 
 
 @dataclass

@@ -20,10 +20,12 @@ from __future__ import annotations
 import random
 import statistics
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence, TypeVar
 
-from agnobench.measure.timing import ChildPairs
 from agnobench.stats import percentile
+
+if TYPE_CHECKING:  # timing imports FAST_TOLERANCE from here
+    from agnobench.measure.timing import ChildPairs
 
 FAST_TOLERANCE = 0.15  # a pair is "fast" when its kernel burst is within this of the fast level
 FAST_LEVEL_PCT = 5.0  # the fast level: this percentile of the scenario's kernel bursts
@@ -48,7 +50,10 @@ class TimingEstimate:
     rerun_pct: float = 0.0  # ± of a rerun, 95 %, in % of the headline
 
 
-def _groups(values: Sequence[float], size: int) -> list[list[float]]:
+T = TypeVar("T")
+
+
+def _groups(values: Sequence[T], size: int) -> list[list[T]]:
     """Consecutive groups of ``size``; a short tail joins the last group."""
     groups = [list(values[i:i + size]) for i in range(0, len(values), size)]
     if len(groups) > 1 and len(groups[-1]) < size:
@@ -56,14 +61,25 @@ def _groups(values: Sequence[float], size: int) -> list[list[float]]:
     return groups
 
 
+def _pair_ratios(child: ChildPairs, threshold: float) -> list[float | None]:
+    """Per pair: op ÷ the mean of the kernel bursts right before and right after it, when both ran in
+    the fast phase (else None). A phase that changes during the op burst shows in one of the two."""
+    before = child.kernel_before_ns or [0.0] * len(child.op_ns)
+    ratios: list[float | None] = []
+    for op, ahead, after in zip(child.op_ns, before, child.kernel_ns):
+        ahead = ahead or after  # the first burst of a child without warm-up has no kernel before it
+        ratios.append(2 * op / (ahead + after) if 0 < ahead <= threshold and 0 < after <= threshold else None)
+    return ratios
+
+
 def _fast_ratios(child: ChildPairs, threshold: float) -> list[float]:
-    return [o / k for o, k in zip(child.op_ns, child.kernel_ns) if k <= threshold and k > 0]
+    return [r for r in _pair_ratios(child, threshold) if r is not None]
 
 
 def _value_rels(child: ChildPairs, threshold: float, value_pairs: int) -> list[float]:
     rels = []
-    for ops, kernels in zip(_groups(child.op_ns, value_pairs), _groups(child.kernel_ns, value_pairs)):
-        fast = [o / k for o, k in zip(ops, kernels) if 0 < k <= threshold]
+    for group in _groups(_pair_ratios(child, threshold), value_pairs):
+        fast = [r for r in group if r is not None]
         if len(fast) >= _MIN_FAST_IN_VALUE:
             rels.append(statistics.median(fast))
     return rels

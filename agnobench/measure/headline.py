@@ -9,7 +9,8 @@ the machine sets a new best kernel time (the details say so).
 
 If the scenario's fastest kernel bursts are still slower than the machine's
 record by more than the fast tolerance (the whole timing fell into a slow
-phase), it times up to as many children again, once, hoping for a fast phase
+phase) and the machine ran faster than this lately (the record file's recent
+list), it times up to as many children again, once, hoping for a fast phase
 (stopping after ``SLOW_PROBE`` if none of those saw it); the details say how
 many and whether it helped.
 """
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from agnobench.measure.estimate import FAST_LEVEL_PCT, FAST_TOLERANCE, TimingEstimate, estimate
-from agnobench.measure.machine import MachineSpeed, cache_dir, record_kernel
+from agnobench.measure.machine import MachineSpeed, known, record_kernel
 from agnobench.measure.settings import MeasureSettings
 from agnobench.measure.timing import BurstPlan, ChildPairs, plan_bursts, timed_child
 from agnobench.stats import percentile
@@ -38,6 +39,7 @@ class TimingMeasurement:
     extra_children: int = 0  # timed again because the first children all ran in a slow phase
     slow_only: bool = False  # still no fast phase after that
     speeds: list[float] = field(default_factory=list)  # per child: best kernel ÷ its median kernel
+    cpu_hops: int = 0  # moves to another CPU after a slow kernel burst, over all children
 
     def samples(self) -> dict[str, list[float]]:
         est, best = self.estimate, self.machine.best_ns
@@ -59,6 +61,7 @@ class TimingMeasurement:
             "kernel_fast_ns": est.kernel_fast_ns, "kernel_fast_level_ns": est.kernel_fast_level_ns,
             "kernel_median_ns": est.kernel_median_ns, "rerun_pct": est.rerun_pct,
             "extra_processes": self.extra_children, "slow_phase_only": self.slow_only,
+            "cpu_hops": self.cpu_hops,
             "speed_min": min(self.speeds, default=0.0), "speed_max": max(self.speeds, default=0.0),
             "machine": {**asdict(self.machine), "improved": self.machine.improved},
         }
@@ -85,34 +88,22 @@ def _reaches_fast(children: list[ChildPairs], best_ns: float | None) -> bool:
                                                                               best_ns)
 
 
-def _known_best() -> float | None:
-    """The machine's record before this scenario, read without changing it."""
-    import json
-
-    from agnobench.measure.machine import FILE_NAME, machine_key
-
-    try:
-        data = json.loads((cache_dir() / FILE_NAME).read_text())
-        return float(data[machine_key()]["best_kernel_ns"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def measure_time(op: Operation, settings: MeasureSettings,
                  progress: Callable[[str], None] = lambda _: None) -> TimingMeasurement:
     progress("timing: sizing bursts")
     plan = plan_bursts(op, settings)
+    best, recent = known()
     children: list[ChildPairs] = []
     for index in range(settings.processes):
         progress(f"timing: process {index + 1}/{settings.processes}")
-        children.append(timed_child(op, plan))
+        children.append(timed_child(op, plan, best))
     est = estimate(children, settings.value_pairs)
     extra = 0
-    best = _known_best()
-    if _slow(est, best) and not settings.quick:
+    # timed again only if faster phases were seen lately: on a slow day, the slow phase is all there is
+    if _slow(est, best) and (recent is None or _slow(est, recent)) and not settings.quick:
         for index in range(settings.processes):
             progress(f"timing: slow phase, process {index + 1}/{settings.processes} again")
-            children.append(timed_child(op, plan))
+            children.append(timed_child(op, plan, best))
             extra += 1
             if extra == SLOW_PROBE and not _reaches_fast(children[-SLOW_PROBE:], best):
                 break  # the slow phase goes on: the rest would most likely be slow too
@@ -120,4 +111,5 @@ def measure_time(op: Operation, settings: MeasureSettings,
     machine = record_kernel(est.kernel_fast_ns)
     speeds = [machine.best_ns / k for k in est.child_kernel_ns if k > 0]
     return TimingMeasurement(plan=plan, estimate=est, machine=machine, children=len(children),
-                             extra_children=extra, slow_only=_slow(est, machine.best_ns), speeds=speeds)
+                             extra_children=extra, slow_only=_slow(est, machine.best_ns), speeds=speeds,
+                             cpu_hops=sum(child.hops for child in children))

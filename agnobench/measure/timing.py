@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from agnobench.measure.cpu_hop import CpuHopper
+from agnobench.measure.estimate import FAST_TOLERANCE
 from agnobench.measure.forking import run_forked
 from agnobench.measure.calls import Bursts, burst_timer
 from agnobench.measure.reference_kernel import reference_kernel
@@ -56,6 +59,8 @@ class ChildPairs:
 
     op_ns: list[float] = field(default_factory=list)
     kernel_ns: list[float] = field(default_factory=list)
+    kernel_before_ns: list[float] = field(default_factory=list)  # the kernel burst right before each op burst
+    hops: int = 0  # times the child moved to another CPU after a slow kernel burst
 
 
 def _kernel_burst(calls: int) -> int:
@@ -95,24 +100,45 @@ def plan_bursts(op: Operation, settings: MeasureSettings) -> BurstPlan:
                      warmup_pairs=max(1, round(settings.warmup_s / pair_s)))
 
 
-def time_pairs(timer: Bursts, plan: BurstPlan) -> ChildPairs:
-    """``warmup_pairs`` pairs discarded, then ``pairs`` pairs: an op burst, and a kernel burst right after."""
+def time_pairs(timer: Bursts, plan: BurstPlan, hopper: CpuHopper | None = None) -> ChildPairs:
+    """``warmup_pairs`` pairs discarded, then ``pairs`` pairs: an op burst, and a kernel burst right after.
+    Each op burst also keeps the kernel burst right before it (the warm-up's, the previous pair's).
+
+    With a ``hopper``, the child starts on the fastest CPU and moves after a slow kernel burst
+    (:mod:`agnobench.measure.cpu_hop`); the pair after a move is run and discarded.
+    """
+    if hopper is not None:
+        hopper.start(lambda: _kernel_burst(plan.kernel_calls) / plan.kernel_calls)
+    last_kernel_ns = 0.0  # none yet: without warm-up, the first op burst has only the kernel after it
     for _ in range(plan.warmup_pairs):
         timer(plan.op_calls)
-        _kernel_burst(plan.kernel_calls)
+        last_kernel_ns = _kernel_burst(plan.kernel_calls) / plan.kernel_calls
     pairs = ChildPairs()
-    for _ in range(plan.pairs):
+    while len(pairs.op_ns) < plan.pairs:
+        pairs.kernel_before_ns.append(last_kernel_ns)
         pairs.op_ns.append(timer(plan.op_calls) / plan.op_calls)
-        pairs.kernel_ns.append(_kernel_burst(plan.kernel_calls) / plan.kernel_calls)
+        last_kernel_ns = _kernel_burst(plan.kernel_calls) / plan.kernel_calls
+        pairs.kernel_ns.append(last_kernel_ns)
+        if hopper is not None and hopper.after_pair(last_kernel_ns):
+            timer(plan.op_calls)  # the first pair on the new CPU runs on the caches left behind
+            last_kernel_ns = _kernel_burst(plan.kernel_calls) / plan.kernel_calls
+    if hopper is not None:
+        pairs.hops = hopper.hops
     return pairs
 
 
-def timed_child(op: Operation, plan: BurstPlan) -> ChildPairs:
-    """One forked child's pairs."""
+def timed_child(op: Operation, plan: BurstPlan, fast_ns: float | None = None) -> ChildPairs:
+    """One forked child's pairs; ``fast_ns`` (the machine's record kernel time) tells it when it is
+    on a slow CPU."""
 
-    def child() -> dict[str, list[float]]:
-        pairs = time_pairs(burst_timer(op), plan)
-        return {"op_ns": pairs.op_ns, "kernel_ns": pairs.kernel_ns}
+    def child() -> dict[str, Any]:
+        hopper = CpuHopper(fast_ns, FAST_TOLERANCE) if cpu_hopping() else None
+        pairs = time_pairs(burst_timer(op), plan, hopper)
+        return asdict(pairs)
 
-    data = run_forked(child)
-    return ChildPairs(data["op_ns"], data["kernel_ns"])
+    return ChildPairs(**run_forked(child))
+
+
+def cpu_hopping() -> bool:
+    """Off with ``AGNOBENCH_CPU_HOP=0``: to compare against a child that stays where it is put."""
+    return os.environ.get("AGNOBENCH_CPU_HOP", "1") != "0"

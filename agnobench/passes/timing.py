@@ -43,6 +43,7 @@ class TimingResult(Model):
     rerun_pct: float = 0.0  # ± of a rerun of time/op, 95 %
     extra_processes: int = 0
     slow_phase_only: bool = False
+    cpu_hops: int = 0  # times a timing child moved to another CPU after a slow kernel burst
     speed_min: float = 0.0
     speed_max: float = 0.0
     machine: MachineRecord = field(default_factory=MachineRecord)

@@ -1,0 +1,100 @@
+"""Time on whichever CPU is fast right now: a timing child moves when its kernel says it is slow.
+
+Measured on these 2-vCPU VMs (docs/timing.md): each vCPU has its own slow
+phases (a neighbour on its host core), seconds long and independent of the
+other's. Over 150 s of the reference kernel timed on one vCPU and then the
+other every 55 ms, each was at full speed ~35 % of the time and at least one
+of them 56 % of the time; times when both were slow lasted under 1 s, at
+most 5 s. A process that stays where the scheduler put it (the scheduler
+does not know a vCPU is slow) can spend a whole scenario's timing in one
+vCPU's slow phase; the op then reads 3-16 % high against the kernel, and
+nothing in the run can tell how much. So a timing child pins itself to the
+fastest CPU it is allowed on and, whenever a kernel burst runs slower than
+the fast level, moves to the next one and runs one discarded pair there
+(the caches it left behind) before timing again — at most ``MAX_HOPS`` times.
+
+With a single allowed CPU, or where affinity cannot be set, it does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+_PROBE_BURSTS = 2  # kernel bursts per CPU when choosing where to start
+MAX_PROBED = 8  # on a large machine, choose among the first few allowed CPUs only
+# Moves per child. A child lasts ~0.1 s and a phase seconds, so where the child starts (the fastest CPU
+# then) does most of the good; when every CPU is slow, unbounded moves cost a discarded pair after
+# nearly every pair (measured: ~1,000 moves per scenario, its timing twice as long).
+MAX_HOPS = 2
+
+
+def _allowed_cpus() -> list[int]:
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
+
+
+def _pin(cpu: int) -> bool:
+    try:
+        os.sched_setaffinity(0, {cpu})
+        return True
+    except OSError:
+        return False
+
+
+class CpuHopper:
+    """Where a timing child runs: the fastest CPU at its start, the next one after a slow kernel burst.
+
+    ``fast_ns`` is the kernel time (ns per call) a burst must not exceed by more than
+    ``tolerance`` to count as fast: the machine's record, or, before there is one, the fastest
+    burst this child has seen.
+    """
+
+    def __init__(self, fast_ns: float | None, tolerance: float, cpus: list[int] | None = None) -> None:
+        allowed = _allowed_cpus() if cpus is None else cpus
+        self.cpus = allowed[:MAX_PROBED] if len(allowed) > 1 else []
+        self.fast_ns = fast_ns
+        self.tolerance = tolerance
+        self.hops = 0
+        self._index = 0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.cpus)
+
+    def start(self, kernel_burst: Callable[[], float]) -> None:
+        """Pin to the CPU whose kernel bursts run fastest now (``kernel_burst`` returns ns per call)."""
+        if not self.active:
+            return
+        timed = []
+        for index, cpu in enumerate(self.cpus):
+            if not _pin(cpu):
+                self.cpus = []  # not allowed to move after all: stay where the scheduler puts us
+                return
+            kernel_burst()  # the first burst on a CPU runs on cold caches
+            timed.append((min(kernel_burst() for _ in range(_PROBE_BURSTS)), index))
+        best_ns, self._index = min(timed)
+        self._see(best_ns)
+        _pin(self.cpus[self._index])
+
+    def _see(self, kernel_ns: float) -> None:
+        if kernel_ns > 0 and (self.fast_ns is None or kernel_ns < self.fast_ns):
+            self.fast_ns = kernel_ns
+
+    def after_pair(self, kernel_ns: float) -> bool:
+        """Move on to the next CPU if this kernel burst was slow; whether it moved (then run one
+        pair and discard it before timing again)."""
+        if not self.active or kernel_ns <= 0 or self.hops >= MAX_HOPS:
+            return False
+        self._see(kernel_ns)
+        assert self.fast_ns is not None
+        if kernel_ns <= (1 + self.tolerance) * self.fast_ns:
+            return False
+        self._index = (self._index + 1) % len(self.cpus)
+        if not _pin(self.cpus[self._index]):
+            self.cpus = []
+            return False
+        self.hops += 1
+        return True
