@@ -107,7 +107,7 @@ def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_
     timed: list[int] = []
 
     def child(_op: object, _plan: object, fast_ns: float | None) -> ChildPairs:
-        assert fast_ns == 10_000.0  # the record tells each child when it is on a slow CPU
+        assert fast_ns == 10_000.0  # the machine's recent fast phase tells each child when its CPU is slow
         timed.append(1)
         index = len(timed) - DEFAULT.processes - 1  # 0 for the first extra child
         fast = fast_after is not None and index >= fast_after

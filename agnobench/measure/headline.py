@@ -93,17 +93,18 @@ def measure_time(op: Operation, settings: MeasureSettings,
     progress("timing: sizing bursts")
     plan = plan_bursts(op, settings)
     best, recent = known()
+    fast_ns = recent or best  # what a child takes for a fast CPU: what the machine has reached lately
     children: list[ChildPairs] = []
     for index in range(settings.processes):
         progress(f"timing: process {index + 1}/{settings.processes}")
-        children.append(timed_child(op, plan, best))
+        children.append(timed_child(op, plan, fast_ns))
     est = estimate(children, settings.value_pairs)
     extra = 0
     # timed again only if faster phases were seen lately: on a slow day, the slow phase is all there is
     if _slow(est, best) and (recent is None or _slow(est, recent)) and not settings.quick:
         for index in range(settings.processes):
             progress(f"timing: slow phase, process {index + 1}/{settings.processes} again")
-            children.append(timed_child(op, plan, best))
+            children.append(timed_child(op, plan, fast_ns))
             extra += 1
             if extra == SLOW_PROBE and not _reaches_fast(children[-SLOW_PROBE:], best):
                 break  # the slow phase goes on: the rest would most likely be slow too
