@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from agnobench.measure.cpu_hop import MAX_HOPS, CpuHopper
+from agnobench.measure.cpu_hop import MAX_HOPS, CpuHopper, wait_for_fast_cpu
 from agnobench.measure.timing import BurstPlan, time_pairs
 
 CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
@@ -75,3 +75,22 @@ def test_the_pair_after_a_move_is_run_and_not_kept(monkeypatch: pytest.MonkeyPat
     assert pairs.kernel_before_ns == [1000.0, 1000.0, 1100.0, 1000.0]  # but it is the one before the next op
     assert len(op_calls) == 1 + 4 + 1  # warm-up, timed pairs, the discarded pair after the move
 
+
+
+@needs_two
+def test_waiting_for_a_fast_cpu_ends_on_the_first_one_that_is_fast() -> None:
+    looks: list[int] = []
+
+    def burst() -> float:  # the second CPU turns fast during the third look at it (four bursts per look)
+        looks.append(_pinned())
+        return 1000.0 if looks.count(CPUS[1]) >= 11 else 2000.0
+
+    waited = wait_for_fast_cpu(burst, fast_ns=1000.0, tolerance=0.15, budget_s=60.0, cpus=CPUS[:2])
+    assert _pinned() == CPUS[1] and waited < 60.0
+    assert looks.count(CPUS[0]) == 12  # every CPU looked at in turn, a cold burst and LOOK_BURSTS each time
+    assert looks.count(CPUS[1]) == 12  # its third look: one slow burst of three, the median fast
+
+
+def test_waiting_gives_up_after_its_budget() -> None:
+    waited = wait_for_fast_cpu(lambda: 2000.0, fast_ns=1000.0, tolerance=0.15, budget_s=0.05, cpus=CPUS[:2])
+    assert waited >= 0.05

@@ -113,9 +113,13 @@ def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_
         fast = fast_after is not None and index >= fast_after
         return phased_child(100, 0) if fast else phased_child(0, 100)
 
+    waits: list[float] = []
     monkeypatch.setattr(headline, "plan_bursts", lambda _op, _settings: BurstPlan(1, 32, 100, 0))
     monkeypatch.setattr(headline, "timed_child", child)
+    monkeypatch.setattr(headline, "wait_for_fast", lambda _plan, fast_ns, budget_s: waits.append(budget_s) or 0.25)
     measured = headline.measure_time(lambda: None, DEFAULT)
+    assert waits == [DEFAULT.slow_wait_s]  # it waited for a fast CPU once, before timing again
+    assert measured.details()["slow_wait_s"] == 0.25
     assert measured.extra_children == extra
     assert len(timed) == DEFAULT.processes + extra
     assert measured.slow_only == (fast_after is None or fast_after >= SLOW_PROBE)
@@ -132,6 +136,7 @@ def test_no_faster_phase_lately_means_no_children_timed_again(tmp_path: Path, mo
         "recent": [[time.time() - 30, 16_000.0]]}}))
     monkeypatch.setattr(headline, "plan_bursts", lambda _op, _settings: BurstPlan(1, 32, 100, 0))
     monkeypatch.setattr(headline, "timed_child", lambda _op, _plan, _fast_ns: phased_child(0, 100))
+    monkeypatch.setattr(headline, "wait_for_fast", lambda *_args: pytest.fail("waited on a slow day"))
     measured = headline.measure_time(lambda: None, DEFAULT)
     assert measured.extra_children == 0 and measured.children == DEFAULT.processes
     assert measured.slow_only

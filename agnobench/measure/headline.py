@@ -24,7 +24,7 @@ from typing import Any, Callable
 from agnobench.measure.estimate import FAST_LEVEL_PCT, FAST_TOLERANCE, TimingEstimate, estimate
 from agnobench.measure.machine import MachineSpeed, known, record_kernel
 from agnobench.measure.settings import MeasureSettings
-from agnobench.measure.timing import BurstPlan, ChildPairs, plan_bursts, timed_child
+from agnobench.measure.timing import BurstPlan, ChildPairs, plan_bursts, timed_child, wait_for_fast
 from agnobench.stats import percentile
 
 Operation = Callable[[], Any]
@@ -40,6 +40,7 @@ class TimingMeasurement:
     slow_only: bool = False  # still no fast phase after that
     speeds: list[float] = field(default_factory=list)  # per child: best kernel ÷ its median kernel
     cpu_hops: int = 0  # moves to another CPU after a slow kernel burst, over all children
+    waited_s: float = 0.0  # waited for a fast CPU before timing again
 
     def samples(self) -> dict[str, list[float]]:
         est, best = self.estimate, self.machine.best_ns
@@ -61,7 +62,7 @@ class TimingMeasurement:
             "kernel_fast_ns": est.kernel_fast_ns, "kernel_fast_level_ns": est.kernel_fast_level_ns,
             "kernel_median_ns": est.kernel_median_ns, "rerun_pct": est.rerun_pct,
             "extra_processes": self.extra_children, "slow_phase_only": self.slow_only,
-            "cpu_hops": self.cpu_hops,
+            "cpu_hops": self.cpu_hops, "slow_wait_s": round(self.waited_s, 3),
             "speed_min": min(self.speeds, default=0.0), "speed_max": max(self.speeds, default=0.0),
             "machine": {**asdict(self.machine), "improved": self.machine.improved},
         }
@@ -99,18 +100,20 @@ def measure_time(op: Operation, settings: MeasureSettings,
         progress(f"timing: process {index + 1}/{settings.processes}")
         children.append(timed_child(op, plan, fast_ns))
     est = estimate(children, settings.value_pairs)
-    extra = 0
+    extra, waited = 0, 0.0
     # timed again only if faster phases were seen lately: on a slow day, the slow phase is all there is
     if _slow(est, best) and (recent is None or _slow(est, recent)) and not settings.quick:
+        progress("timing: slow phase, waiting for a fast CPU")
+        waited = wait_for_fast(plan, fast_ns, settings.slow_wait_s) if fast_ns is not None else 0.0
         for index in range(settings.processes):
             progress(f"timing: slow phase, process {index + 1}/{settings.processes} again")
             children.append(timed_child(op, plan, fast_ns))
             extra += 1
-            if extra == SLOW_PROBE and not _reaches_fast(children[-SLOW_PROBE:], best):
+            if extra == SLOW_PROBE and not _reaches_fast(children[-SLOW_PROBE:], fast_ns):
                 break  # the slow phase goes on: the rest would most likely be slow too
         est = estimate(children, settings.value_pairs)
     machine = record_kernel(est.kernel_fast_ns)
     speeds = [machine.best_ns / k for k in est.child_kernel_ns if k > 0]
     return TimingMeasurement(plan=plan, estimate=est, machine=machine, children=len(children),
                              extra_children=extra, slow_only=_slow(est, machine.best_ns), speeds=speeds,
-                             cpu_hops=sum(child.hops for child in children))
+                             cpu_hops=sum(child.hops for child in children), waited_s=waited)

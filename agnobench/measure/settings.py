@@ -14,6 +14,9 @@ class MeasureSettings:
     child_s: float = 0.09  # seconds of timed pairs per child
     burst_s: float = 0.0005  # seconds per op burst and per kernel burst: shorter than the machine's phases
     warmup_s: float = 0.01  # seconds of pairs run and discarded at the start of each child
+    # An all-slow timing (while the machine ran faster lately) waits up to this long for a fast CPU before
+    # it times again: see measure/cpu_hop.py. --quick neither waits nor times again.
+    slow_wait_s: float = 1.5
     value_pairs: int = 10  # pairs pooled into one value of time_per_op_ns (~10 ms of op calls, as pyperf's)
     values: int = 0  # kept for results files of agnobench/1; unused
     hold: int = 500  # results held alive at once for retained_bytes_per_op
@@ -32,4 +35,4 @@ class MeasureSettings:
 
 DEFAULT = MeasureSettings()
 QUICK = replace(DEFAULT, processes=3, child_s=0.03, warmup_s=0.005, hold=100, memory_rounds=2, alloc_ops=20,
-                quick=True)
+                slow_wait_s=0.0, quick=True)

@@ -28,7 +28,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
-from agnobench.measure.cpu_hop import CpuHopper
+from agnobench.measure.cpu_hop import CpuHopper, wait_for_fast_cpu
 from agnobench.measure.estimate import FAST_TOLERANCE
 from agnobench.measure.forking import run_forked
 from agnobench.measure.calls import Bursts, burst_timer
@@ -137,6 +137,15 @@ def timed_child(op: Operation, plan: BurstPlan, fast_ns: float | None = None) ->
         return asdict(pairs)
 
     return ChildPairs(**run_forked(child))
+
+
+def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> float:
+    """In a forked child (the worker's own affinity stays as it is): wait up to ``budget_s`` for a CPU whose
+    kernel runs at the fast level; the seconds waited."""
+    if budget_s <= 0 or not cpu_hopping():
+        return 0.0
+    return float(run_forked(lambda: wait_for_fast_cpu(lambda: _kernel_burst(plan.kernel_calls) / plan.kernel_calls,
+                                                      fast_ns, FAST_TOLERANCE, budget_s)))
 
 
 def cpu_hopping() -> bool:

@@ -44,6 +44,7 @@ class TimingResult(Model):
     extra_processes: int = 0
     slow_phase_only: bool = False
     cpu_hops: int = 0  # times a timing child moved to another CPU after a slow kernel burst
+    slow_wait_s: float = 0.0  # seconds waited for a fast CPU before timing again
     speed_min: float = 0.0
     speed_max: float = 0.0
     machine: MachineRecord = field(default_factory=MachineRecord)
