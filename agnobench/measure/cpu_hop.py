@@ -12,6 +12,8 @@ nothing in the run can tell how much. So a timing child pins itself to the
 fastest CPU it is allowed on and, whenever a kernel burst runs slower than
 the fast level, moves to the next one and runs one discarded pair there
 (the caches it left behind) before timing again — at most ``MAX_HOPS`` times.
+A timing that found no fast phase at all can wait a moment for a fast CPU
+(:func:`wait_for_fast_cpu`) before it times again.
 
 With a single allowed CPU, or where affinity cannot be set, it does nothing.
 """

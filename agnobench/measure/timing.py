@@ -128,8 +128,8 @@ def time_pairs(timer: Bursts, plan: BurstPlan, hopper: CpuHopper | None = None) 
 
 
 def timed_child(op: Operation, plan: BurstPlan, fast_ns: float | None = None) -> ChildPairs:
-    """One forked child's pairs; ``fast_ns`` (the machine's record kernel time) tells it when it is
-    on a slow CPU."""
+    """One forked child's pairs; ``fast_ns`` (the kernel time of the machine's recent fast phase, else its
+    record) tells it when it is on a slow CPU."""
 
     def child() -> dict[str, Any]:
         hopper = CpuHopper(fast_ns, FAST_TOLERANCE) if cpu_hopping() else None
