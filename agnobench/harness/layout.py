@@ -44,10 +44,9 @@ class Layout:
         return asdict(self)
 
 
-def choose(hash_seed: str | int | None = None, random_layout: bool = False) -> None:
+def choose(hash_seed: int, random_layout: bool) -> None:
     """Set this run's layout (``agnobench run --hash-seed/--random-layout``) for the workers it starts."""
-    os.environ[HASH_SEED_ENV] = RANDOM if random_layout else str(DEFAULT_HASH_SEED if hash_seed is None
-                                                                 else hash_seed)
+    os.environ[HASH_SEED_ENV] = RANDOM if random_layout else str(hash_seed)
 
 
 def current() -> Layout:
@@ -70,7 +69,7 @@ def fix_addresses() -> None:
     """Between fork and exec: the program about to start gets no address randomisation (as
     ``setarch -R`` does), unless this run asked for random layouts. Where the persona cannot be
     changed (a seccomp filter), the worker starts with randomisation as before."""
-    if _PERSONALITY is None or os.environ.get(HASH_SEED_ENV) == RANDOM:
+    if _PERSONALITY is None or current().address_randomization:
         return
     persona = _PERSONALITY(_QUERY)
     if persona != -1:

@@ -21,6 +21,7 @@ With a single allowed CPU, or where affinity cannot be set, it does nothing.
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from typing import Callable
 
@@ -47,12 +48,21 @@ def _pin(cpu: int) -> bool:
         return False
 
 
+def _look(cpu: int, kernel_burst: Callable[[], float], bursts: int) -> list[float] | None:
+    """Pin to ``cpu`` (-1: stay) and time ``bursts`` kernel bursts there, after one on the caches left
+    behind; None if the process may not move there."""
+    if cpu >= 0 and not _pin(cpu):
+        return None
+    kernel_burst()
+    return [kernel_burst() for _ in range(bursts)]
+
+
 class CpuHopper:
     """Where a timing child runs: the fastest CPU at its start, the next one after a slow kernel burst.
 
     ``fast_ns`` is the kernel time (ns per call) a burst must not exceed by more than
-    ``tolerance`` to count as fast: the machine's record, or, before there is one, the fastest
-    burst this child has seen.
+    ``tolerance`` to count as fast: the machine's recent fast phase, else its record; lowered to the
+    fastest burst this child has seen.
     """
 
     def __init__(self, fast_ns: float | None, tolerance: float, cpus: list[int] | None = None) -> None:
@@ -73,11 +83,11 @@ class CpuHopper:
             return
         timed = []
         for index, cpu in enumerate(self.cpus):
-            if not _pin(cpu):
+            looked = _look(cpu, kernel_burst, _PROBE_BURSTS)
+            if looked is None:
                 self.cpus = []  # not allowed to move after all: stay where the scheduler puts us
                 return
-            kernel_burst()  # the first burst on a CPU runs on cold caches
-            timed.append((min(kernel_burst() for _ in range(_PROBE_BURSTS)), index))
+            timed.append((min(looked), index))
         best_ns, self._index = min(timed)
         self._see(best_ns)
         _pin(self.cpus[self._index])
@@ -119,10 +129,11 @@ def wait_for_fast_cpu(kernel_burst: Callable[[], float], fast_ns: float, toleran
     started = time.monotonic()
     while True:
         for cpu in allowed:
-            if cpu >= 0 and not _pin(cpu):
-                allowed = [-1]  # cannot move: watch the CPU we are on
-            kernel_burst()  # after a move, the first burst runs on cold caches
-            if sorted(kernel_burst() for _ in range(LOOK_BURSTS))[LOOK_BURSTS // 2] <= (1 + tolerance) * fast_ns:
+            looked = _look(cpu, kernel_burst, LOOK_BURSTS)
+            if looked is None:  # cannot move: watch the CPU we are on
+                allowed, looked = [-1], _look(-1, kernel_burst, LOOK_BURSTS)
+            assert looked is not None
+            if statistics.median(looked) <= (1 + tolerance) * fast_ns:
                 return time.monotonic() - started
         if time.monotonic() - started >= budget_s:
             return time.monotonic() - started

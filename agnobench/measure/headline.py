@@ -82,11 +82,11 @@ def _slow(est: TimingEstimate, best_ns: float | None) -> bool:
     return _slower_than_record(est.kernel_fast_level_ns, best_ns)
 
 
-def _reaches_fast(children: list[ChildPairs], best_ns: float | None) -> bool:
-    """Whether these children's kernel bursts reached the machine's fast level (as the estimate defines it)."""
+def _reaches_fast(children: list[ChildPairs], fast_ns: float | None) -> bool:
+    """Whether these children's kernel bursts reached ``fast_ns`` (as the estimate defines its fast level)."""
     kernels = [k for child in children for k in child.kernel_ns if k > 0]
-    return bool(kernels) and best_ns is not None and not _slower_than_record(percentile(kernels, FAST_LEVEL_PCT),
-                                                                              best_ns)
+    return bool(kernels) and fast_ns is not None and not _slower_than_record(percentile(kernels, FAST_LEVEL_PCT),
+                                                                              fast_ns)
 
 
 def measure_time(op: Operation, settings: MeasureSettings,
@@ -104,7 +104,8 @@ def measure_time(op: Operation, settings: MeasureSettings,
     # timed again only if faster phases were seen lately: on a slow day, the slow phase is all there is
     if _slow(est, best) and (recent is None or _slow(est, recent)) and not settings.quick:
         progress("timing: slow phase, waiting for a fast CPU")
-        waited = wait_for_fast(plan, fast_ns, settings.slow_wait_s) if fast_ns is not None else 0.0
+        assert fast_ns is not None  # slower than a record there is: there is one
+        waited = wait_for_fast(plan, fast_ns, settings.slow_wait_s)
         for index in range(settings.processes):
             progress(f"timing: slow phase, process {index + 1}/{settings.processes} again")
             children.append(timed_child(op, plan, fast_ns))

@@ -72,6 +72,11 @@ def _kernel_burst(calls: int) -> int:
     return clock() - start
 
 
+def _kernel_ns(plan: BurstPlan) -> float:
+    """One kernel burst of the plan's size: ns per kernel call."""
+    return _kernel_burst(plan.kernel_calls) / plan.kernel_calls
+
+
 def _per_call_ns(timer: Callable[[int], int], budget_s: float) -> float:
     """Warm, double the calls until a burst lasts ``budget_s / 4``, then the fastest of a few such bursts;
     ns per call."""
@@ -108,20 +113,20 @@ def time_pairs(timer: Bursts, plan: BurstPlan, hopper: CpuHopper | None = None) 
     (:mod:`agnobench.measure.cpu_hop`); the pair after a move is run and discarded.
     """
     if hopper is not None:
-        hopper.start(lambda: _kernel_burst(plan.kernel_calls) / plan.kernel_calls)
+        hopper.start(lambda: _kernel_ns(plan))
     last_kernel_ns = 0.0  # none yet: without warm-up, the first op burst has only the kernel after it
     for _ in range(plan.warmup_pairs):
         timer(plan.op_calls)
-        last_kernel_ns = _kernel_burst(plan.kernel_calls) / plan.kernel_calls
+        last_kernel_ns = _kernel_ns(plan)
     pairs = ChildPairs()
     while len(pairs.op_ns) < plan.pairs:
         pairs.kernel_before_ns.append(last_kernel_ns)
         pairs.op_ns.append(timer(plan.op_calls) / plan.op_calls)
-        last_kernel_ns = _kernel_burst(plan.kernel_calls) / plan.kernel_calls
+        last_kernel_ns = _kernel_ns(plan)
         pairs.kernel_ns.append(last_kernel_ns)
         if hopper is not None and hopper.after_pair(last_kernel_ns):
             timer(plan.op_calls)  # the first pair on the new CPU runs on the caches left behind
-            last_kernel_ns = _kernel_burst(plan.kernel_calls) / plan.kernel_calls
+            last_kernel_ns = _kernel_ns(plan)
     if hopper is not None:
         pairs.hops = hopper.hops
     return pairs
@@ -144,7 +149,7 @@ def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> float:
     kernel runs at the fast level; the seconds waited."""
     if budget_s <= 0 or not cpu_hopping():
         return 0.0
-    return float(run_forked(lambda: wait_for_fast_cpu(lambda: _kernel_burst(plan.kernel_calls) / plan.kernel_calls,
+    return float(run_forked(lambda: wait_for_fast_cpu(lambda: _kernel_ns(plan),
                                                       fast_ns, FAST_TOLERANCE, budget_s)))
 
 
