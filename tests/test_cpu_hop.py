@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from agnobench.measure.cpu_hop import MAX_HOPS, CpuHopper, wait_for_fast_cpu
+from agnobench.measure.cpu_hop import FAST_LOOKS, MAX_HOPS, CpuHopper, wait_for_fast_cpu
 from agnobench.measure.timing import BurstPlan, time_pairs
 
 CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
@@ -78,19 +78,32 @@ def test_the_pair_after_a_move_is_run_and_not_kept(monkeypatch: pytest.MonkeyPat
 
 
 @needs_two
-def test_waiting_for_a_fast_cpu_ends_on_the_first_one_that_is_fast() -> None:
+def test_waiting_for_a_fast_cpu_ends_on_the_first_one_that_stays_fast() -> None:
     looks: list[int] = []
 
-    def burst() -> float:  # the second CPU turns fast during the third look at it (four bursts per look)
+    def burst() -> float:  # the second CPU turns fast during its third look (four bursts per look) and stays fast
         looks.append(_pinned())
         return 1000.0 if looks.count(CPUS[1]) >= 11 else 2000.0
 
-    waited = wait_for_fast_cpu(burst, fast_ns=1000.0, tolerance=0.15, budget_s=60.0, cpus=CPUS[:2])
-    assert _pinned() == CPUS[1] and waited < 60.0
-    assert looks.count(CPUS[0]) == 12  # every CPU looked at in turn, a cold burst and LOOK_BURSTS each time
-    assert looks.count(CPUS[1]) == 12  # its third look: one slow burst of three, the median fast
+    found, waited = wait_for_fast_cpu(burst, fast_ns=1000.0, tolerance=0.15, budget_s=60.0, cpus=CPUS[:2])
+    assert found and _pinned() == CPUS[1] and waited < 60.0
+    assert FAST_LOOKS == 2  # its third look was fast (one slow burst of three, the median fast); its fourth too
+    assert looks.count(CPUS[0]) == 16  # every CPU looked at in turn, a cold burst and LOOK_BURSTS each time
+    assert looks.count(CPUS[1]) == 16
+
+
+def test_one_fast_look_between_slow_ones_does_not_end_the_wait() -> None:
+    looks: list[float] = []
+
+    def burst() -> float:  # one CPU: the second look (bursts 5-8) is fast, the others slow
+        looks.append(1)
+        return 1000.0 if 5 <= len(looks) <= 8 else 2000.0
+
+    found, waited = wait_for_fast_cpu(burst, fast_ns=1000.0, tolerance=0.15, budget_s=0.3, cpus=CPUS[:1] or [-1])
+    assert not found and waited >= 0.3  # the fast look had no fast look after it: it waited its whole budget
+    assert len(looks) > 8
 
 
 def test_waiting_gives_up_after_its_budget() -> None:
-    waited = wait_for_fast_cpu(lambda: 2000.0, fast_ns=1000.0, tolerance=0.15, budget_s=0.05, cpus=CPUS[:2])
-    assert waited >= 0.05
+    found, waited = wait_for_fast_cpu(lambda: 2000.0, fast_ns=1000.0, tolerance=0.15, budget_s=0.05, cpus=CPUS[:2])
+    assert not found and waited >= 0.05

@@ -9,7 +9,7 @@ import pytest
 
 from agnobench.measure import headline
 from agnobench.measure.estimate import FAST_TOLERANCE, estimate, rerun_pct
-from agnobench.measure.headline import SLOW_PROBE
+from agnobench.measure.headline import FAST_CHILDREN
 from agnobench.measure.machine import FILE_NAME, machine_key, record_kernel
 from agnobench.measure.settings import DEFAULT
 from agnobench.measure.timing import BurstPlan, ChildPairs
@@ -35,6 +35,8 @@ def test_fast_phase_pairs_alone_make_the_ratio() -> None:
         assert est.rel and all(r == pytest.approx(0.02) for r in est.rel)
         assert est.kernel_fast_ns == 10_000.0
     assert mostly_fast.fast_share == pytest.approx(0.6) and mostly_slow.fast_share == pytest.approx(0.2)
+    assert mostly_fast.fast_children == mostly_slow.fast_children == 4  # each has a value's worth of fast pairs
+    assert estimate([phased_child(9, 91), phased_child(60, 40)], value_pairs=10).fast_children == 1
     # the wall figure is honest about the phase: it moves, the ratio does not
     assert mostly_slow.kernel_median_ns == 16_000.0 and mostly_fast.kernel_median_ns == 10_000.0
 
@@ -95,13 +97,17 @@ def test_machine_record_survives_a_damaged_file(tmp_path: Path, monkeypatch: pyt
     assert kept_nowhere.path == "" and kept_nowhere.best_ns == 15_000.0
 
 
-@pytest.mark.parametrize("fast_after, extra", [(None, SLOW_PROBE), (SLOW_PROBE - 1, DEFAULT.processes),
-                                               (SLOW_PROBE, SLOW_PROBE)])
-def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_goes_on(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_after: int | None, extra: int) -> None:
-    """The first 12 children all slow (kernel 16,000 ns against a record of 10,000); the extra children are
-    fast from the ``fast_after``-th on (None: never). Only a fast child among the first SLOW_PROBE extra ones
-    earns the rest."""
+@pytest.mark.parametrize("fast_after, found, extra, slow_only", [
+    (0, True, FAST_CHILDREN, False),  # the first children timed again ran fast: four of them are enough
+    (2, True, 2 + FAST_CHILDREN, False),  # two more slow ones first
+    (None, True, 10, True),  # never fast: each wait took 0.25 s, and the 11th had no budget left
+    (None, False, 0, True),  # no CPU ran fast within the budget: nothing timed again
+])
+def test_a_slow_timing_is_timed_again_child_by_child_after_waiting_for_a_fast_cpu(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_after: int | None, found: bool, extra: int,
+        slow_only: bool) -> None:
+    """The first 12 children all slow (kernel 16,000 ns against a recent fast level of 10,000); the children
+    timed again are fast from the ``fast_after``-th on (None: never). Each waits for a fast CPU first."""
     monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
     record_kernel(10_000.0)
     timed: list[int] = []
@@ -109,25 +115,35 @@ def test_an_all_slow_timing_is_timed_again_until_the_probe_shows_the_slow_phase_
     def child(_op: object, _plan: object, fast_ns: float | None) -> ChildPairs:
         assert fast_ns == 10_000.0  # the machine's recent fast phase tells each child when its CPU is slow
         timed.append(1)
-        index = len(timed) - DEFAULT.processes - 1  # 0 for the first extra child
+        index = len(timed) - DEFAULT.processes - 1  # 0 for the first child timed again
         fast = fast_after is not None and index >= fast_after
         return phased_child(100, 0) if fast else phased_child(0, 100)
 
-    waits: list[float] = []
+    budgets: list[float] = []
+
+    def wait(_plan: object, fast_ns: float, budget_s: float) -> tuple[bool, float]:
+        assert fast_ns == 10_000.0
+        budgets.append(budget_s)
+        if budget_s <= 0:
+            return False, 0.0
+        return (True, 0.25) if found else (False, budget_s)
+
     monkeypatch.setattr(headline, "plan_bursts", lambda _op, _settings: BurstPlan(1, 32, 100, 0))
     monkeypatch.setattr(headline, "timed_child", child)
-    monkeypatch.setattr(headline, "wait_for_fast", lambda _plan, fast_ns, budget_s: waits.append(budget_s) or 0.25)
+    monkeypatch.setattr(headline, "wait_for_fast", wait)
     measured = headline.measure_time(lambda: None, DEFAULT)
-    assert waits == [DEFAULT.slow_wait_s]  # it waited for a fast CPU once, before timing again
-    assert measured.details()["slow_wait_s"] == 0.25
-    assert measured.extra_children == extra
-    assert len(timed) == DEFAULT.processes + extra
-    assert measured.slow_only == (fast_after is None or fast_after >= SLOW_PROBE)
+    assert measured.extra_children == extra and len(timed) == DEFAULT.processes + extra
+    assert budgets[0] == DEFAULT.slow_wait_s and budgets == sorted(budgets, reverse=True)  # one budget in all
+    assert len(budgets) == extra + (0 if fast_after is not None else 1)  # a wait before each, and the last
+    assert measured.details()["slow_wait_s"] == pytest.approx(min(0.25 * extra, DEFAULT.slow_wait_s) if found
+                                                              else DEFAULT.slow_wait_s)
+    assert measured.slow_only == slow_only
 
 
 def test_no_faster_phase_lately_means_no_children_timed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A slow day: the record is 10,000 ns, but the last scenarios' fast phase ran at 16,000 ns, as this one
-    does. Timing more children would find no faster phase; it is still reported as slow against the record."""
+    does. Timing more children would find no faster phase, and the ⚠ is kept for a timing slower than what the
+    machine has shown lately (the speed column still shows the slow day against the record)."""
     import time
 
     monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
@@ -139,6 +155,35 @@ def test_no_faster_phase_lately_means_no_children_timed_again(tmp_path: Path, mo
     monkeypatch.setattr(headline, "wait_for_fast", lambda *_args: pytest.fail("waited on a slow day"))
     measured = headline.measure_time(lambda: None, DEFAULT)
     assert measured.extra_children == 0 and measured.children == DEFAULT.processes
-    assert measured.slow_only
+    assert not measured.slow_only
+    assert measured.speeds == [10_000.0 / 16_000.0] * DEFAULT.processes
     recent = json.loads((tmp_path / FILE_NAME).read_text())[machine_key()]["recent"]
     assert [ns for _, ns in recent] == [16_000.0, 16_000.0]  # this scenario's fast phase joined the list
+
+
+def test_a_timing_in_a_middle_slow_phase_is_timed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's recent fast phase ran the kernel at 10,000 ns. This timing's fastest bursts ran at 10,500
+    (not slow against that), but most of the pairs it counts (within the tolerance of those) at 12,000: its
+    counted pairs are slow against the recent fast phase, like against like (a gate trial here: +5 % high)."""
+    import time
+
+    monkeypatch.setenv("AGNOBENCH_CACHE_DIR", str(tmp_path))
+    (tmp_path / FILE_NAME).write_text(json.dumps({machine_key(): {
+        "best_kernel_ns": 10_000.0, "recorded": "2026-11-30T00:00:00+00:00", "scenarios": 9,
+        "recent": [[time.time() - 30, 10_000.0]]}}))
+
+    def middle_phase(_op: object, _plan: object, _fast_ns: float | None) -> ChildPairs:
+        return ChildPairs(op_ns=[210.0] * 10 + [252.0] * 90, kernel_ns=[10_500.0] * 10 + [12_000.0] * 90)
+
+    waits: list[float] = []
+    monkeypatch.setattr(headline, "plan_bursts", lambda _op, _settings: BurstPlan(1, 32, 100, 0))
+    monkeypatch.setattr(headline, "timed_child", middle_phase)
+    monkeypatch.setattr(headline, "wait_for_fast",
+                        lambda _plan, _fast_ns, budget_s: waits.append(budget_s) or (budget_s > 0, 0.0))
+    first = estimate([middle_phase(None, None, None)], value_pairs=10)
+    assert first.kernel_fast_level_ns == 10_500.0 and first.kernel_fast_ns == 12_000.0  # all pairs counted
+    assert first.kernel_fast_level_ns < (1 + FAST_TOLERANCE) * 10_000.0 < first.kernel_fast_ns
+    measured = headline.measure_time(lambda: None, DEFAULT)
+    assert waits == [DEFAULT.slow_wait_s] * DEFAULT.processes  # a wait (found at once) before each child
+    assert measured.extra_children == DEFAULT.processes  # none of them ran fast: as many as the first round
+    assert measured.slow_only  # its fastest bursts were not slow against the record, but the table warns

@@ -46,6 +46,7 @@ class TimingEstimate:
     kernel_fast_ns: float = 0.0  # median kernel burst among the fast pairs
     kernel_median_ns: float = 0.0  # median of all kernel bursts
     fast_share: float = 0.0  # pairs that ran in the fast phase
+    fast_children: int = 0  # children with at least a value's worth (value_pairs) of fast pairs
     pairs: int = 0
     rerun_pct: float = 0.0  # ± of a rerun, 95 %, in % of the headline
 
@@ -121,6 +122,7 @@ def estimate(children: Sequence[ChildPairs], value_pairs: int) -> TimingEstimate
         fast = _fast_ratios(child, threshold)
         if fast:
             out.child_rel.append(float(statistics.median(fast)))
+        out.fast_children += len(fast) >= value_pairs
         if child.kernel_ns:
             out.child_kernel_ns.append(float(statistics.median(child.kernel_ns)))
     out.rerun_pct = rerun_pct(per_child_values)

@@ -144,13 +144,17 @@ def timed_child(op: Operation, plan: BurstPlan, fast_ns: float | None = None) ->
     return ChildPairs(**run_forked(child))
 
 
-def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> float:
+def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> tuple[bool, float]:
     """In a forked child (the worker's own affinity stays as it is): wait up to ``budget_s`` for a CPU whose
-    kernel runs at the fast level; the seconds waited."""
-    if budget_s <= 0 or not cpu_hopping():
-        return 0.0
-    return float(run_forked(lambda: wait_for_fast_cpu(lambda: _kernel_ns(plan),
-                                                      fast_ns, FAST_TOLERANCE, budget_s)))
+    kernel runs at the fast level; whether one did, and the seconds waited. With CPU moves off
+    (``AGNOBENCH_CPU_HOP=0``) it does not wait and says yes."""
+    if not cpu_hopping():
+        return True, 0.0
+    if budget_s <= 0:
+        return False, 0.0
+    found, waited = run_forked(lambda: wait_for_fast_cpu(lambda: _kernel_ns(plan), fast_ns, FAST_TOLERANCE,
+                                                         budget_s))
+    return bool(found), float(waited)
 
 
 def cpu_hopping() -> bool:

@@ -37,6 +37,7 @@ class TimingResult(Model):
     warmup_pairs: int = 0
     fast_tolerance: float = 0.0
     fast_share: float = 0.0  # pairs whose kernel burst ran in the fast phase
+    fast_processes: int = 0  # timing processes with at least a value's worth of fast-phase pairs
     kernel_fast_ns: float = 0.0
     kernel_fast_level_ns: float = 0.0
     kernel_median_ns: float = 0.0

@@ -46,8 +46,9 @@ def speed_notes(results: Sequence[ScenarioResult]) -> list[str]:
                      "scenarios or with another run; time/op is (paired with the kernel, fast-phase bursts only).")
     slow = [r.name for r, f in timed if f.slow_phase_only]
     if slow:
-        notes.append(f"⚠ {', '.join(slow)}: timed only while the machine ran slow (its fastest kernel bursts more "
-                     "than 15 % over the record): time/op may read up to ~10 % high; rerun to confirm.")
+        notes.append(f"⚠ {', '.join(slow)}: timed only while the machine ran slow (the kernel more than 15 % slower "
+                     "than in its fast phase of the last 10 minutes, else its record): time/op may read "
+                     "high (3–12 % in the trials here); rerun to confirm.")
     moved = [f.machine for _, f in timed if f.machine.best_before_ns]
     if moved:
         before = max(float(m.best_before_ns) for m in moved)
