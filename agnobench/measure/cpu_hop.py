@@ -127,9 +127,9 @@ def wait_for_fast_cpu(kernel_burst: Callable[[], float], fast_ns: float, toleran
                       cpus: list[int] | None = None) -> tuple[bool, float]:
     """Look at every allowed CPU's kernel speed every ``POLL_PAUSE_S`` until one has run within ``tolerance`` of
     ``fast_ns`` in ``FAST_LOOKS`` looks in a row, or ``budget_s`` has passed; whether one did, and the seconds it
-    waited. Pins the
-    calling process (to the CPU it found fast, if any): call it in a child. Where both vCPUs were slow, one of
-    them was fast again within 0.25 s at the median, 1.3 s at the 90th percentile (docs/timing.md)."""
+    waited. Pins the calling process (to the CPU it found fast, if any): call it in a child. Where both vCPUs
+    were slow, one of them was fast again within 0.25 s at the median, 1.3 s at the 90th percentile
+    (docs/timing.md)."""
     allowed = (_allowed_cpus() if cpus is None else cpus)[:MAX_PROBED] or [-1]
     fast_looks = dict.fromkeys(allowed, 0)
     started = time.monotonic()

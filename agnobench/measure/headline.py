@@ -9,13 +9,14 @@ the machine sets a new best kernel time (the details say so).
 
 If the pairs it counted ran the kernel more than the fast tolerance slower
 than the machine's recent fast phase (the record file's recent list; without
-one, the record), the timing fell into a slow phase: it times children again, each after
-waiting for a CPU at that fast level, until ``FAST_CHILDREN`` of all its
-children ran there (:func:`_time_again`); the details say how many, how
-long it waited and whether it helped. Measured here (docs/timing.md): in a middle slow phase
-(kernel ~1.35x its fast time) agent creation reads 3-12 % high against the
-kernel, while in the deep one (~1.9x) it reads right; a run timed wholly in
-the middle phase takes it for the fast phase, as it is the fastest it saw.
+one, the record), the timing fell into a slow phase: it times children
+again, each after waiting for a CPU at that fast level, until
+``FAST_CHILDREN`` of all its children ran there (:func:`_time_again`); the
+details say how many, how long it waited and whether it helped. Measured
+here (docs/timing.md): in a middle slow phase (kernel ~1.35x its fast time)
+agent creation reads 3-12 % high against the kernel, while in the deep one
+(~1.6-1.9x) it reads right; a timing wholly in the middle phase takes it for
+the fast phase, as it is the fastest it saw.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class TimingMeasurement:
     estimate: TimingEstimate
     machine: MachineSpeed
     children: int
-    extra_children: int = 0  # timed again because the first children all ran in a slow phase
+    extra_children: int = 0  # timed again because the first children's counted pairs ran in a slow phase
     slow_only: bool = False  # still slower than the machine's recent fast phase (else its record) after that
     speeds: list[float] = field(default_factory=list)  # per child: best kernel ÷ its median kernel
     cpu_hops: int = 0  # moves to another CPU after a slow kernel burst, over all children
@@ -141,5 +142,5 @@ def measure_time(op: Operation, settings: MeasureSettings,
     machine = record_kernel(est.kernel_fast_ns)
     speeds = [machine.best_ns / k for k in est.child_kernel_ns if k > 0]
     return TimingMeasurement(plan=plan, estimate=est, machine=machine, children=len(children),
-                             extra_children=len(extra), slow_only=_slower_than_lately(est, best, recent), speeds=speeds,
-                             cpu_hops=sum(child.hops for child in children), waited_s=waited)
+                             extra_children=len(extra), slow_only=_slower_than_lately(est, best, recent),
+                             speeds=speeds, cpu_hops=sum(child.hops for child in children), waited_s=waited)

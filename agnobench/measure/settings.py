@@ -14,9 +14,9 @@ class MeasureSettings:
     child_s: float = 0.09  # seconds of timed pairs per child
     burst_s: float = 0.0005  # seconds per op burst and per kernel burst: shorter than the machine's phases
     warmup_s: float = 0.01  # seconds of pairs run and discarded at the start of each child
-    # An all-slow timing (while the machine ran faster lately) waits up to this long for a fast CPU before
-    # it times again: see measure/cpu_hop.py. In the gate trials here a slow phase seldom outlasted one
-    # run (~2.5 s) of a scenario. --quick neither waits nor times again.
+    # A timing slower than the machine's recent fast phase times children again, each after waiting for a
+    # fast CPU: this long in all, at most (measure/headline.py). In the gate trials here a slow phase seldom
+    # outlasted one run (~2.5 s) of a scenario. --quick neither waits nor times again.
     slow_wait_s: float = 2.5
     value_pairs: int = 10  # pairs pooled into one value of time_per_op_ns (~10 ms of op calls, as pyperf's)
     values: int = 0  # kept for results files of agnobench/1; unused
