@@ -73,13 +73,10 @@ def _pair_ratios(child: ChildPairs, threshold: float) -> list[float | None]:
     return ratios
 
 
-def _fast_ratios(child: ChildPairs, threshold: float) -> list[float]:
-    return [r for r in _pair_ratios(child, threshold) if r is not None]
-
-
-def _value_rels(child: ChildPairs, threshold: float, value_pairs: int) -> list[float]:
+def _value_rels(ratios: list[float | None], value_pairs: int) -> list[float]:
+    """Per value (``value_pairs`` consecutive pairs): the median of its fast pairs' ratios, if it has enough."""
     rels = []
-    for group in _groups(_pair_ratios(child, threshold), value_pairs):
+    for group in _groups(ratios, value_pairs):
         fast = [r for r in group if r is not None]
         if len(fast) >= _MIN_FAST_IN_VALUE:
             rels.append(statistics.median(fast))
@@ -116,10 +113,11 @@ def estimate(children: Sequence[ChildPairs], value_pairs: int) -> TimingEstimate
         for ops, kernel in zip(_groups(child.op_ns, value_pairs), _groups(child.kernel_ns, value_pairs)):
             out.values_ns.append(float(statistics.median(ops)))
             out.value_kernel_ns.append(float(statistics.median(kernel)))
-        values = _value_rels(child, threshold, value_pairs)
+        ratios = _pair_ratios(child, threshold)
+        values = _value_rels(ratios, value_pairs)
         out.rel.extend(values)
         per_child_values.append(values)
-        fast = _fast_ratios(child, threshold)
+        fast = [r for r in ratios if r is not None]
         if fast:
             out.child_rel.append(float(statistics.median(fast)))
         out.fast_children += len(fast) >= value_pairs
