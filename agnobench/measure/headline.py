@@ -98,21 +98,19 @@ def _needs_more(est: TimingEstimate, best_ns: float | None, recent_ns: float | N
 
 
 def _time_again(op: Operation, plan: BurstPlan, settings: MeasureSettings, children: list[ChildPairs],
-                best: float | None, recent: float | None,
+                fast_ns: float, best: float | None, recent: float | None,
                 progress: Callable[[str], None]) -> tuple[list[ChildPairs], float]:
-    """Children again, each after waiting for a CPU at the recent fast level (else the record), until the
-    timing no longer :func:`_needs_more`, ``processes`` more were timed, or ``slow_wait_s`` of waiting in all
-    found no fast CPU. A wait per child, not one before them all: measured here, a fast spell the wait found
-    often lasted one or two children, and the phase after it was slow again. The children timed again and the
-    seconds waited."""
-    fast_ns = recent or best
+    """Children again, each after waiting for a CPU at ``fast_ns`` (the recent fast level, else the record),
+    until the timing no longer :func:`_needs_more`, ``processes`` more were timed, or ``slow_wait_s`` of
+    waiting in all found no fast CPU. A wait per child, not one before them all: measured here, a fast spell
+    the wait found often lasted one or two children, and the phase after it was slow again. The children timed
+    again and the seconds waited."""
     extra: list[ChildPairs] = []
     waited = 0.0
     while len(extra) < settings.processes and _needs_more(estimate(children + extra, settings.value_pairs),
                                                            best, recent):
         progress(f"timing: slow phase, waiting for a fast CPU ({len(extra)} processes timed again)")
-        found, seconds = (False, 0.0) if fast_ns is None else wait_for_fast(plan, fast_ns,
-                                                                           settings.slow_wait_s - waited)
+        found, seconds = wait_for_fast(plan, fast_ns, settings.slow_wait_s - waited)
         waited += seconds
         if not found:
             break  # no CPU ran fast within the budget: more children would be slow as well
@@ -136,7 +134,8 @@ def measure_time(op: Operation, settings: MeasureSettings,
     waited = 0.0
     # timed again only if faster phases were seen lately: on a slow day, the slow phase is all there is
     if not settings.quick and _slower_than_lately(est, best, recent):
-        extra, waited = _time_again(op, plan, settings, children, best, recent, progress)
+        assert fast_ns is not None  # slower than a recent level or a record: there is one
+        extra, waited = _time_again(op, plan, settings, children, fast_ns, best, recent, progress)
         children += extra
         est = estimate(children, settings.value_pairs)
     machine = record_kernel(est.kernel_fast_ns)
