@@ -14,7 +14,8 @@ from agnobench.measure.passes import PassPlugin, engine
 from agnobench.metrics import CORE, EXTRA, MetricInfo
 from agnobench.service.results import ServiceResult
 
-GENERATORS = ("auto", "wrk", "builtin")
+GENERATORS = ("auto", "wrk", "builtin", "locust")
+LOCUST_EXTRA = "locust"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -37,8 +38,26 @@ class ServiceParams:
     expect_body: str = "{token}"  # must appear in every answer, token filled in
     ready_path: str = "/"  # probed until it answers (any status) before any load
     start_timeout_s: float = 60.0
+    capacity: bool = True  # search the highest fixed rate held at p99 <= slo_p99_ms (docs/service.md)
+    slo_p99_ms: float = 100.0  # the latency goal
+    slo_start_rate: float = 0.0  # the search's first rate; 0: 0.7 x the closed-loop peak (100/s without levels)
+    slo_min_rate: float = 1.0
+    slo_max_rate: float = 20_000.0
+    slo_max_trials: int = 6
+    slo_repeats: int = 2  # windows repeated at the capacity rate, for its ± and to see whether they agree
+    locust_workers: int = 2  # generator = "locust": worker processes, each in its own network namespace
+    locust_namespaces: bool = True  # false: the Locust workers run on loopback beside the master
 
     def check(self) -> None:
+        if not self.slo_p99_ms > 0:  # also refuses NaN
+            raise ParamError("slo_p99_ms", f"must be a positive number of milliseconds, got {self.slo_p99_ms!r}")
+        for key in ("slo_min_rate", "slo_max_rate", "slo_max_trials", "locust_workers"):
+            if not getattr(self, key) > 0:
+                raise ParamError(key, "must be positive")
+        if self.slo_start_rate < 0 or self.slo_repeats < 0:
+            raise ParamError("slo_start_rate" if self.slo_start_rate < 0 else "slo_repeats", "must not be negative")
+        if self.slo_min_rate > self.slo_max_rate:
+            raise ParamError("slo_min_rate", f"must not exceed slo_max_rate ({self.slo_max_rate:g})")
         for key in ("connections", "uvicorn_workers"):
             values = getattr(self, key)
             if (not values and key != "connections") or any(v < 1 for v in values):
@@ -73,16 +92,26 @@ def quick(params: ServiceParams) -> ServiceParams:
     if params.connections and not small:
         small = [QUICK_MAX_CONNECTIONS]
     return replace(params, connections=tuple(dict.fromkeys(small[:1] + small[-1:])), rates=params.rates[:1],
-                   uvicorn_workers=params.uvicorn_workers[:1], duration_s=min(params.duration_s, 1.0), warmup_s=0.0)
+                   uvicorn_workers=params.uvicorn_workers[:1], duration_s=min(params.duration_s, 1.0), warmup_s=0.0,
+                   slo_max_trials=min(params.slo_max_trials, QUICK_TRIALS), slo_repeats=0)
 
 
-_NOTE = ("service: req/s = right answers ÷ window at the level with the most; p50/p99 at the lowest level; CPU/req "
-         "the server's at that peak; mem/in flight = (peak RSS − idle RSS) ÷ requests in flight at the highest "
-         "level. Every level is in the saturation table below.")
+QUICK_TRIALS = 2
+
+
+
+_NOTE = ("service: req/s at p99 ≤ goal = the highest fixed arrival rate (open loop, latency from each request's "
+         "scheduled send) held with p99 ≤ slo_p99_ms and no error, ± over the windows repeated at that rate; p50, "
+         "p99, CPU/req and mem/in flight come from those same windows (where the goal was never met: from the "
+         "closed-loop level with the most req/s), never from several loads. closed req/s: the closed-loop levels' "
+         "peak, beside it. Every level and trial is in the tables below.")
 METRICS = (
-    MetricInfo("service_rps", "1/s", "req/s", lower_is_better=False, column=CORE, note=_NOTE),
-    MetricInfo("service_p50_ns", "ns", "p50 (lowest level)", column=CORE, header="p50"),
-    MetricInfo("service_p99_ns", "ns", "p99 (lowest level)", column=CORE, header="p99"),
+    MetricInfo("service_capacity_rps", "1/s", "req/s at p99 ≤ goal", lower_is_better=False, column=CORE,
+               note=_NOTE),
+    MetricInfo("service_rps", "1/s", "closed-loop peak req/s", lower_is_better=False, column=CORE,
+               header="closed req/s"),
+    MetricInfo("service_p50_ns", "ns", "p50 (headline windows)", column=CORE, header="p50"),
+    MetricInfo("service_p99_ns", "ns", "p99 (headline windows)", column=CORE, header="p99"),
     MetricInfo("service_cpu_per_request_ns", "ns", "server CPU/req", column=CORE),
     MetricInfo("service_memory_per_in_flight_bytes", "B", "mem/in flight", column=CORE),
     MetricInfo("service_rss_idle_bytes", "B", "idle RSS", column=EXTRA),
@@ -92,5 +121,5 @@ METRICS = (
 PLUGIN = PassPlugin(name="service", run=engine("agnobench.service.passrun:run_pass", ServiceResult),
                     params=ServiceParams, result=ServiceResult, metrics=METRICS, quick=quick,
                     sections="agnobench.reporters.service:service_sections",
-                    summary="a uvicorn server on loopback under wrk (or the built-in generator): req/s, latency, "
-                            "CPU and memory per request per load level")
+                    summary="a uvicorn server under wrk, the built-in generator or Locust: capacity at a p99 goal, req/s, "
+                            "latency, CPU and memory per request per load level")

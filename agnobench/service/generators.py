@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from agnobench.service import wrk
 from agnobench.service.child import run_child
 from agnobench.service.spec import LoadResult, LoadSpec
 
+if TYPE_CHECKING:
+    from agnobench.service.netns import PrivateNetwork
+
 GENERATORS = ("auto", "wrk", "builtin")
+
+
+@dataclass(frozen=True)
+class LocustSetup:
+    """Where Locust's workers run: ``workers`` processes, in ``network``'s namespaces or (None) on loopback."""
+
+    workers: int = 2
+    network: "PrivateNetwork | None" = None
 
 
 class GeneratorMissing(RuntimeError):
@@ -41,8 +54,15 @@ def run_builtin(spec: LoadSpec) -> LoadResult:
     return LoadResult.from_dict(json.loads(lines[-1]))
 
 
-def run_load(spec: LoadSpec, generator: str) -> LoadResult:
-    """One load run with the named generator (``wrk`` or ``builtin``; open loop is always built-in)."""
+def run_load(spec: LoadSpec, generator: str, locust: LocustSetup | None = None) -> LoadResult:
+    """One load run with the named generator (``wrk``, ``builtin``, or ``locust`` for a fixed rate; open loop is
+    built-in unless it is Locust's). Locust's workers in namespaces reach the server on the run's bridge."""
+    if generator == "locust" and spec.rate > 0:
+        from agnobench.service import locust_run
+
+        setup = locust or LocustSetup()
+        host = setup.network.server_address if setup.network is not None else spec.host
+        return locust_run.run(replace(spec, host=host), setup)
     if generator == "wrk" and spec.rate <= 0:
         return wrk.run(spec)
     return run_builtin(spec)

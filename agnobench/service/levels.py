@@ -18,12 +18,13 @@ from __future__ import annotations
 import http.client
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from agnobench.service import procstat
-from agnobench.service.generators import run_load
-from agnobench.service.results import Level, ServerRun
+from agnobench.service import capacity, procstat
+from agnobench.service.generators import LocustSetup, run_load
+from agnobench.service.results import Capacity, Level, ServerRun
 from agnobench.service.server import Server, ServerSpec
 from agnobench.service.spec import LoadResult, LoadSpec, RequestSpec
 from agnobench.service.stats import cpu_share, in_flight, memory_per_in_flight
@@ -48,6 +49,23 @@ class Plan:
     warmup_s: float = 1.0
     timeout_s: float = 10.0
     rate_max_connections: int = 2000
+    slo: "SloPlan | None" = None  # the capacity search, when asked
+    rate_generator: str = "builtin"  # fixed-rate runs: "builtin" or "locust"
+    locust_workers: int = 2
+    locust_namespaces: bool = True
+
+
+@dataclass(frozen=True)
+class SloPlan:
+    """The capacity search's knobs (measure.params slo_*)."""
+
+    goal_ns: float
+    start_rate: float = 0.0  # 0: from the closed-loop levels' peak
+    min_rate: float = 1.0
+    max_rate: float = 20_000.0
+    max_trials: int = 6
+    repeats: int = 2  # windows at the capacity rate after the one that found it
+    precision: float = 0.1
 
 
 class RssSampler:
@@ -108,27 +126,30 @@ def wait_until_idle(server: Server, limit_s: float) -> None:
         before = now
 
 
-def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> Level:
+def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int, strict: bool = True,
+             locust: LocustSetup | None = None) -> Level:
+    """One window. ``strict=False`` (a capacity trial): a window with no right answer is a result (the goal
+    was not met), not a failure; a wrong answer fails either way."""
     wait_until_idle(server, spec.timeout_s)
     pids = server.pids()
     before = procstat.sample(pids)
     with RssSampler(pids) as rss:
-        load = run_load(spec, generator)
+        load = run_load(spec, generator, locust)
     cpu = procstat.sample(pids).cpu_s - before.cpu_s
     if not server.alive():
         raise server.failure(f"died under load ({spec.connections} connections)")
     where = f"at {spec.rate:g} requests/s" if spec.rate > 0 else f"at {spec.connections} connections"
     if load.wrong:
         raise ServiceError(f"{load.wrong} of {load.good + load.wrong} answers wrong {where}; first: {load.first_wrong}")
-    if not load.good and not load.errors:
+    if strict and not load.good and not load.errors:
         raise ServiceError(f"no request completed within the {spec.duration_s:g} s window {where} (the server "
                            f"answers slower than that: lengthen measure.params.duration_s)")
-    if not load.good:
+    if strict and not load.good:
         raise ServiceError(f"no request answered right {where}: {load.timeouts} timeouts, "
                            f"{load.socket_errors} socket errors")
     littles = in_flight(load.throughput, load.latency.mean)
     flight = float(spec.connections) if spec.rate <= 0 else littles
-    return Level(load=load, server_cpu_s=cpu, server_cpu_per_request_ns=cpu * 1e9 / load.good,
+    return Level(load=load, server_cpu_s=cpu, server_cpu_per_request_ns=cpu * 1e9 / load.good if load.good else 0.0,
                  server_cores=cpu_share(cpu, load.duration_s),
                  generator_cores=cpu_share(load.generator_cpu_s, load.duration_s),
                  generator_cpu_share=load.generator_cpu_s / (load.generator_cpu_s + cpu) if cpu > 0 else 0.0,
@@ -136,13 +157,35 @@ def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> L
                  memory_per_in_flight_bytes=memory_per_in_flight(rss.peak, idle_rss, flight))
 
 
+def _locust_setup(stack: ExitStack, plan: Plan, progress: Callable[[str], None]) -> tuple[LocustSetup, str]:
+    """Locust's workers, each in a network namespace of its own when it can be made here (else on loopback),
+    and a line saying where they ran."""
+    from agnobench.service import netns
+
+    why = netns.usable() if plan.locust_namespaces else "locust_namespaces = false"
+    if why:
+        progress(f"Locust workers on loopback: {why}")
+        return LocustSetup(plan.locust_workers), f"{plan.locust_workers} workers on loopback ({why})"
+    network = stack.enter_context(netns.PrivateNetwork(plan.locust_workers))
+    where = (f"master and server on {network.server_address} (bridge {network.bridge}); "
+             + ", ".join(f"worker {i} in namespace {name} at {address}"
+                         for i, (name, address) in enumerate(zip(network.namespaces, network.addresses))))
+    progress(f"private network: {where}")
+    return LocustSetup(plan.locust_workers, network), where
+
+
 def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) -> ServerRun:
-    """Start the server, measure every level, stop it (on every way out)."""
+    """Start the server (and the Locust workers' private network), measure every level, stop both (on every
+    way out)."""
     started = time.monotonic()
-    with Server(spec) as server:
+    with ExitStack() as stack:
+        locust, where = (None, "") if plan.rate_generator != "locust" else _locust_setup(stack, plan, progress)
+        if locust is not None and locust.network is not None:
+            spec = replace(spec, also_bind=(locust.network.server_address,))
+        server = stack.enter_context(Server(spec))
         pid = server.proc.pid if server.proc else 0
         run = ServerRun(workers=spec.workers, generator=plan.generator, pid=pid, port=server.port,
-                        start_s=round(time.monotonic() - started, 3))
+                        start_s=round(time.monotonic() - started, 3), load_network=where)
         progress(f"server pid {pid} on {server.host}:{server.port} ({spec.workers} worker{'s' if spec.workers > 1 else ''})")
         smoke(server, plan.request)
         time.sleep(0.2)
@@ -163,6 +206,47 @@ def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) ->
         for rate in plan.rates:
             progress(f"{spec.workers}w: open loop at {rate:g} requests/s for {plan.duration_s:g} s")
             spec_r = replace(base, rate=rate, connections=0, max_connections=plan.rate_max_connections)
-            run.rates.append(_measure(server, spec_r, "builtin", run.rss_idle_bytes))
-        run.rss_peak_bytes = max([run.rss_idle_bytes] + [lv.rss_peak_bytes for lv in run.levels + run.rates])
+            run.rates.append(_measure(server, spec_r, plan.rate_generator, run.rss_idle_bytes, locust=locust))
+        if plan.slo is not None:
+            run.capacity = find_capacity(server, base, plan, plan.slo, run, progress, locust)
+        windows = run.capacity.trials + run.capacity.windows if run.capacity else []
+        run.rss_peak_bytes = max([run.rss_idle_bytes] + [lv.rss_peak_bytes for lv in run.levels + run.rates + windows])
     return run
+
+
+def find_capacity(server: Server, base: LoadSpec, plan: Plan, slo: SloPlan, run: ServerRun,
+                  progress: Callable[[str], None], locust: LocustSetup | None = None) -> Capacity:
+    """The search (agnobench.service.capacity) over fixed-rate windows on this server, then the repeats."""
+    result = Capacity(goal_p99_ns=slo.goal_ns, generator=plan.rate_generator)
+    workers = f"{run.workers}w"
+
+    def window(rate: float, what: str) -> Level:
+        progress(f"{workers}: {what} {rate:.4g} requests/s for {plan.duration_s:g} s (p99 goal "
+                 f"{slo.goal_ns / 1e6:g} ms, {plan.rate_generator})")
+        spec = replace(base, rate=rate, connections=0, max_connections=plan.rate_max_connections,
+                       token_prefix="cap")
+        return _measure(server, spec, plan.rate_generator, run.rss_idle_bytes, strict=False, locust=locust)
+
+    def trial(rate: float) -> capacity.Trial:
+        level = window(rate, "capacity trial at")
+        result.trials.append(level)
+        outcome = capacity.Trial(rate=rate, p99_ns=level.load.latency.p99, errors=level.load.errors,
+                                 good=level.load.good, goal_ns=slo.goal_ns)
+        result.met.append(outcome.met)
+        return outcome
+
+    peak = max((lv.load.throughput for lv in run.levels), default=0.0)
+    start = slo.start_rate or (peak * 0.7 if peak > 0 else 100.0)
+    found = capacity.search(trial, start, slo.min_rate, slo.max_rate, slo.precision, slo.max_trials)
+    result.rate = found.capacity
+    if found.capacity is not None:
+        index = max(i for i, t in enumerate(found.trials) if t.rate == found.capacity and t.met)
+        result.windows = [result.trials[index]] + [window(found.capacity, "repeat at")
+                                                    for _ in range(slo.repeats)]
+        result.warning = capacity.disagreement([lv.load.latency.p99 for lv in result.windows])
+        missed = sum(1 for lv in result.windows[1:] if not capacity.Trial(
+            lv.load.rate, lv.load.latency.p99, lv.load.errors, lv.load.good, slo.goal_ns).met)
+        if missed:
+            result.warning = "; ".join(filter(None, [f"{missed} of {slo.repeats} repeated window(s) at this rate "
+                                                     f"missed the goal", result.warning]))
+    return result

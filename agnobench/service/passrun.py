@@ -9,14 +9,15 @@ worker's import path, so the user's module imports there as it did here.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, Callable
 
 from agnobench.measure.operation import ScenarioError
 from agnobench.service.apps import LATENCY_ENV
 from agnobench.service.generators import GeneratorMissing, pick
-from agnobench.service.levels import Plan, ServiceError, run_server
-from agnobench.service.results import ServiceResult
+from agnobench.service.levels import Plan, ServiceError, SloPlan, run_server
+from agnobench.service.results import Level, ServerRun, ServiceResult
 from agnobench.service.server import ServerFailed, ServerSpec
 from agnobench.service.spec import RequestSpec
 from agnobench.service.stats import knee
@@ -36,18 +37,28 @@ def app_reference(op: Callable[..., Any]) -> str:
 
 def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str], None]) -> ServiceResult:
     app = params.app or app_reference(op)
+    locust = params.generator == "locust"
     try:
-        generator = pick(params.generator)
+        generator = pick("auto" if locust else params.generator)  # Locust drives the fixed-rate windows only
+        if locust:
+            from agnobench.service import locust_run
+
+            locust_run.require()
     except GeneratorMissing as exc:
         raise ScenarioError(str(exc)) from None
     request = RequestSpec(method=params.method, path=params.path, body=params.body, content_type=params.content_type,
                           expect_status=params.expect_status, expect_body=params.expect_body)
+    slo = SloPlan(goal_ns=params.slo_p99_ms * 1e6, start_rate=params.slo_start_rate, min_rate=params.slo_min_rate,
+                  max_rate=params.slo_max_rate, max_trials=params.slo_max_trials,
+                  repeats=params.slo_repeats) if params.capacity else None
     plan = Plan(request=request, generator=generator, connections=tuple(params.connections),
                 rates=tuple(float(r) for r in params.rates), duration_s=params.duration_s, warmup_s=params.warmup_s,
-                timeout_s=params.request_timeout_s)
+                timeout_s=params.request_timeout_s, slo=slo, rate_generator="locust" if locust else "builtin",
+                locust_workers=params.locust_workers, locust_namespaces=params.locust_namespaces)
     env = {LATENCY_ENV: repr(params.llm_wait_ms / 1000.0)} if params.llm_wait_ms else {}
     result = ServiceResult(app=app, request=f"{request.method} {request.path}", generator=generator,
-                           llm_wait_ms=params.llm_wait_ms, duration_s=params.duration_s, warmup_s=params.warmup_s)
+                           llm_wait_ms=params.llm_wait_ms, duration_s=params.duration_s, warmup_s=params.warmup_s,
+                           machine_cores=os.cpu_count() or 1, stream="stream=true" in params.body)
     for workers in params.uvicorn_workers:
         spec = ServerSpec(app=app, workers=workers, paths=tuple(p for p in sys.path if p), env=env,
                           ready_path=params.ready_path, start_timeout_s=params.start_timeout_s)
@@ -61,23 +72,38 @@ def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str
     return result
 
 
+def headline_windows(run: ServerRun) -> list[Level]:
+    """The windows the headline reads, all at one load: the capacity rate's windows (the goal met), else the
+    closed-loop level with the most req/s, else the fixed rate with the most. Never figures of several loads."""
+    if run.capacity is not None and run.capacity.windows:
+        return run.capacity.windows
+    for levels in (run.levels, run.rates):
+        if levels:
+            return [max(levels, key=lambda lv: lv.load.throughput)]
+    return []
+
+
 def headline_samples(result: ServiceResult) -> dict[str, list[float]]:
-    """One value each, from the first server configuration: what the suite table and the gate read."""
+    """From the first server configuration, each figure from the same windows (one per repeat): what the suite
+    table and the gate read."""
     run = result.runs[0]
-    if not run.levels:
+    windows = headline_windows(run)
+    if not windows:
         return {}
-    lowest, highest = run.levels[0], run.levels[-1]
-    peak = max(run.levels, key=lambda lv: lv.load.throughput)
     samples: dict[str, list[float]] = {
-        "service_rps": [peak.load.throughput],
-        "service_p50_ns": [lowest.load.latency.p50],
-        "service_p99_ns": [lowest.load.latency.p99],
-        "service_cpu_per_request_ns": [peak.server_cpu_per_request_ns],
-        "service_generator_cpu_share_pct": [100.0 * peak.generator_cpu_share],
+        "service_p50_ns": [w.load.latency.p50 for w in windows],
+        "service_p99_ns": [w.load.latency.p99 for w in windows],
+        "service_cpu_per_request_ns": [w.server_cpu_per_request_ns for w in windows],
+        "service_generator_cpu_share_pct": [100.0 * w.generator_cpu_share for w in windows],
         "service_rss_idle_bytes": [float(run.rss_idle_bytes)],
     }
-    if highest.memory_per_in_flight_bytes is not None:
-        samples["service_memory_per_in_flight_bytes"] = [highest.memory_per_in_flight_bytes]
+    if run.capacity is not None and run.capacity.windows:
+        samples["service_capacity_rps"] = [w.load.throughput for w in windows]
+    if run.levels:
+        samples["service_rps"] = [max(lv.load.throughput for lv in run.levels)]
+    memory = [w.memory_per_in_flight_bytes for w in windows if w.memory_per_in_flight_bytes is not None]
+    if memory:
+        samples["service_memory_per_in_flight_bytes"] = memory
     return samples
 
 

@@ -29,6 +29,23 @@ class Level:
 
 
 @dataclass
+class Capacity:
+    """The search for the highest fixed rate held at p99 ≤ the goal (see agnobench.service.capacity)."""
+
+    goal_p99_ns: float
+    generator: str = "builtin"  # the fixed-rate generator: "builtin" or "locust"
+    rate: float | None = None  # the capacity, requests/s asked; None: the goal was not met even at the lowest rate
+    trials: list[Level] = field(default_factory=list)  # fixed-rate windows in the order the search ran them
+    met: list[bool] = field(default_factory=list)  # per trial: p99 ≤ goal and no error
+    windows: list[Level] = field(default_factory=list)  # at the capacity rate: the trial that found it, then repeats
+    warning: str = ""  # the repeated windows disagree
+
+    @property
+    def lowest(self) -> Level | None:
+        return min(self.trials, key=lambda lv: lv.load.rate) if self.trials else None
+
+
+@dataclass
 class ServerRun:
     """One server configuration (app, worker processes) through all its levels."""
 
@@ -43,6 +60,8 @@ class ServerRun:
     levels: list[Level] = field(default_factory=list)  # closed loop, in concurrency order
     knee_connections: int | None = None  # see stats.knee; None: throughput still grew at the last level
     rates: list[Level] = field(default_factory=list)  # open loop, in rate order
+    capacity: Capacity | None = None
+    load_network: str = ""  # generator = "locust": where the master, the workers and the server's address were
 
 
 @dataclass
@@ -55,4 +74,6 @@ class ServiceResult(Model):
     llm_wait_ms: float = 0.0
     duration_s: float = 0.0
     warmup_s: float = 0.0
+    machine_cores: int = 0  # os.cpu_count() where it ran: the capacity plan's "machines of this kind"
+    stream: bool = False  # the request asks for server-sent events (time to first event is measured)
     runs: list[ServerRun] = field(default_factory=list)

@@ -47,6 +47,7 @@ class ServerSpec:
     ready_path: str = "/"
     start_timeout_s: float = 60.0
     stop_grace_s: float = 5.0
+    also_bind: tuple[str, ...] = ()  # addresses of the run's own private network, besides loopback
 
 
 class Server:
@@ -81,7 +82,8 @@ class Server:
         read_fd, write_fd = os.pipe()
         self._log = tempfile.TemporaryFile()
         argv = [sys.executable, "-m", "agnobench.service.serve", "--workers", str(self.spec.workers),
-                "--ready-fd", str(write_fd), "--parent", str(os.getpid())]
+                "--ready-fd", str(write_fd), "--parent", str(os.getpid()),
+                *[arg for address in self.spec.also_bind for arg in ("--also-bind", address)]]
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                                          pass_fds=[write_fd], env=self._environment(), start_new_session=True,

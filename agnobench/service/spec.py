@@ -84,6 +84,9 @@ class LoadResult:
     rate: float = 0.0  # asked rate (open loop), 0 for a closed loop
     late_sends: int = 0  # open loop: requests sent > 1 ms after their intended time
     first_wrong: str = ""  # the first wrong answer, shortened, to show why
+    histogram: str = ""  # the latencies as an encoded HDR histogram (hdr.merge adds several generators')
+    first_event: LatencySummary = field(default_factory=LatencySummary)  # to the first body bytes (first SSE event)
+    first_event_histogram: str = ""
 
     @property
     def errors(self) -> int:
@@ -98,4 +101,5 @@ class LoadResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "LoadResult":
-        return cls(**{**data, "latency": LatencySummary(**data.get("latency", {}))})
+        return cls(**{**data, "latency": LatencySummary(**data.get("latency", {})),
+                      "first_event": LatencySummary(**data.get("first_event", {}))})
