@@ -14,7 +14,7 @@ from agnobench.catalog import select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.commands._run_output import RunOutput
 from agnobench.environment import describe
-from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED, InputError
 from agnobench.harness import layout
 from agnobench.harness.signals import Interrupted, interruptible
 from agnobench.measure.instructions import InstructionSettings, find_valgrind
@@ -31,6 +31,13 @@ from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
 from agnobench.scenario import Scenario
+from agnobench.service.override import GENERATORS, with_generator
+
+def _generator_name(name: str) -> str:
+    if name not in GENERATORS:
+        raise InputError("--generator", None, f"must be one of {', '.join(GENERATORS)}, got {name!r}")
+    return name
+
 
 def _summary_line(result: ScenarioResult) -> str:
     if result.skipped:
@@ -94,6 +101,9 @@ def run(
                                   "~5 %: pool runs over several seeds to average layouts (docs/timing.md)."),
     random_layout: bool = typer.Option(False, "--random-layout", help="A random hash seed and address "
                                        "randomisation in every run, as plain Python has (overrides --hash-seed)."),
+    generator: Optional[str] = typer.Option(None, "--generator", help="The service scenarios' load generator: "
+                                            "auto, wrk, builtin or locust (fixed-rate windows from a Locust master "
+                                            "and workers; needs agnobench\\[locust]). Default: each scenario's own."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
@@ -106,6 +116,8 @@ def run(
     --fail-on-target), 2 on bad input.
     """
     selected = select(scenarios or [], suite)
+    if generator is not None:
+        selected = [with_generator(scenario, _generator_name(generator)) for scenario in selected]
     for scenario in selected:
         check_references(scenario, Path.cwd())  # bad references fail fast, before any measuring
     if instructions or instructions_only:

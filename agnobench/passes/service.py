@@ -24,6 +24,7 @@ class ServiceParams:
     connections: tuple[int, ...] = (1, 10, 100)  # closed-loop levels, each after a warm-up
     rates: tuple[float, ...] = ()  # open-loop levels, requests/s (built-in generator)
     uvicorn_workers: tuple[int, ...] = (1,)  # one server configuration per entry
+    scale_to_cores: bool = False  # instead: 1, 2, ... up to the cores of the machine it runs on
     duration_s: float = 3.0  # measured window per level
     warmup_s: float = 1.0  # a run at the same level before it, not counted
     request_timeout_s: float = 10.0
@@ -82,21 +83,20 @@ class ServiceParams:
 
 
 QUICK_MAX_CONNECTIONS = 10
+QUICK_TRIALS = 1
 
 
 def quick(params: ServiceParams) -> ServiceParams:
-    """--quick, a smoke run: the lowest and highest level of at most 10 connections (10 alone when every level
-    is larger: 100 connections can take longer than the window to answer), one rate, one worker count, 1 s
-    windows, no warm-up."""
+    """--quick, a smoke run: the highest level of at most 10 connections (10 when every level is larger: 100
+    connections can take longer than the window to answer), no separate fixed rate, one capacity trial (a
+    floor, marked ≥), one worker count, 1 s windows, no warm-up."""
     small = [c for c in params.connections if c <= QUICK_MAX_CONNECTIONS]
     if params.connections and not small:
         small = [QUICK_MAX_CONNECTIONS]
-    return replace(params, connections=tuple(dict.fromkeys(small[:1] + small[-1:])), rates=params.rates[:1],
-                   uvicorn_workers=params.uvicorn_workers[:1], duration_s=min(params.duration_s, 1.0), warmup_s=0.0,
+    return replace(params, connections=tuple(small[-1:]), rates=params.rates[:1] if not params.capacity else (),
+                   uvicorn_workers=params.uvicorn_workers[:1], scale_to_cores=False,
+                   duration_s=min(params.duration_s, 1.0), warmup_s=0.0,
                    slo_max_trials=min(params.slo_max_trials, QUICK_TRIALS), slo_repeats=0)
-
-
-QUICK_TRIALS = 2
 
 
 

@@ -127,7 +127,11 @@ def claims_section(pairs: Sequence[tuple[ScenarioResult, ServiceResult]]) -> Sec
 
 
 def service_sections(results: Sequence[ScenarioResult]) -> list[Section]:
+    from agnobench.reporters.service_capacity import (capacity_section, overhead_section, plan_section,
+                                                      streaming_section)
+
     pairs = [(r, s) for r in results if (s := _service(r)) is not None]
     sections = [saturation_section(r, s, explain=index == 0) for index, (r, s) in enumerate(pairs)]
-    claims = claims_section(pairs)
-    return sections + ([claims] if claims else [])
+    sections += streaming_section(pairs)
+    extra = [capacity_section(pairs), plan_section(pairs), overhead_section(pairs), claims_section(pairs)]
+    return sections + [section for section in extra if section is not None]

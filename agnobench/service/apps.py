@@ -9,6 +9,8 @@
 - :func:`agentos_app`: agno's own AgentOS (``agno.os``, the FastAPI app agno
   users deploy) serving one agent with the mock model; requests go to its
   real ``POST /agents/{id}/runs`` route.
+- :func:`bare_agent_app`: the same agent on a bare FastAPI route with the same
+  form: what AgentOS adds per request is the difference.
 
 ``AGNOBENCH_MOCK_LATENCY_S`` (set by the service pass from ``llm_wait_ms``)
 makes the mock wait that long in ``asyncio.sleep`` before answering: a
@@ -87,3 +89,25 @@ def agentos_app() -> Any:
     agent = Agent(id=AGENT_ID, name=AGENT_ID, model=MockModel(mock_latency_s=_latency_s()),
                   instructions="Be brief.", telemetry=False)
     return AgentOS(agents=[agent], telemetry=False).get_app()
+
+
+def bare_agent_app() -> Any:
+    """The agent AgentOS serves (same id, model, instructions), on a bare FastAPI route taking the same form:
+    set beside :func:`agentos_app`, the difference is what the AgentOS layer costs per request."""
+    from agno.agent import Agent
+    from fastapi import FastAPI, Form, HTTPException
+
+    from agnobench.adapters.agno.mock_model import MockModel
+
+    agent = Agent(id=AGENT_ID, name=AGENT_ID, model=MockModel(mock_latency_s=_latency_s()),
+                  instructions="Be brief.", telemetry=False)
+    app = FastAPI()
+
+    @app.post(f"/agents/{AGENT_ID}/runs")
+    async def run(message: str = Form(...), stream: bool = Form(False)) -> dict[str, str]:
+        output = await agent.arun(message)
+        if output.content is None or str(getattr(output.status, "value", output.status)).lower() == "error":
+            raise HTTPException(status_code=500, detail=f"agent run failed: {output.content}")
+        return {"content": str(output.content)}
+
+    return _with_health(app)

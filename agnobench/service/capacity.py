@@ -46,6 +46,7 @@ class Search:
     goal_ns: float
     trials: list[Trial] = field(default_factory=list)
     capacity: float | None = None  # the highest rate that met the goal; None: not met even at the lowest tried
+    bracketed: bool = False  # a higher rate missed the goal within ``precision``: the capacity is found, not a floor
 
     @property
     def lowest(self) -> Trial | None:
@@ -82,6 +83,7 @@ def search(trial: Callable[[float], Trial], start: float, floor: float, ceiling:
             rate = math.sqrt(met_at * failed_at)
     assert result is not None, "max_trials must be at least 1"
     result.capacity = met_at
+    result.bracketed = met_at is not None and failed_at is not None and failed_at <= met_at * (1 + precision)
     return result
 
 

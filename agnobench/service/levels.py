@@ -238,7 +238,7 @@ def find_capacity(server: Server, base: LoadSpec, plan: Plan, slo: SloPlan, run:
     peak = max((lv.load.throughput for lv in run.levels), default=0.0)
     start = slo.start_rate or (peak * 0.7 if peak > 0 else 100.0)
     found = capacity.search(trial, start, slo.min_rate, slo.max_rate, slo.precision, slo.max_trials)
-    result.rate = found.capacity
+    result.rate, result.bracketed = found.capacity, found.bracketed
     if found.capacity is not None:
         index = max(i for i, t in enumerate(found.trials) if t.rate == found.capacity and t.met)
         result.windows = [result.trials[index]] + [window(found.capacity, "repeat at")

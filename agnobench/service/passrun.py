@@ -59,7 +59,7 @@ def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str
     result = ServiceResult(app=app, request=f"{request.method} {request.path}", generator=generator,
                            llm_wait_ms=params.llm_wait_ms, duration_s=params.duration_s, warmup_s=params.warmup_s,
                            machine_cores=os.cpu_count() or 1, stream="stream=true" in params.body)
-    for workers in params.uvicorn_workers:
+    for workers in server_counts(params):
         spec = ServerSpec(app=app, workers=workers, paths=tuple(p for p in sys.path if p), env=env,
                           ready_path=params.ready_path, start_timeout_s=params.start_timeout_s)
         try:
@@ -70,6 +70,13 @@ def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str
                                     [lv.load.throughput for lv in run.levels])
         result.runs.append(run)
     return result
+
+
+def server_counts(params: Any) -> list[int]:
+    """The uvicorn worker counts to measure: ``uvicorn_workers``, or 1..cores with ``scale_to_cores``."""
+    if params.scale_to_cores:
+        return list(range(1, (os.cpu_count() or 1) + 1))
+    return list(params.uvicorn_workers)
 
 
 def headline_windows(run: ServerRun) -> list[Level]:

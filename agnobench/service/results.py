@@ -39,6 +39,7 @@ class Capacity:
     met: list[bool] = field(default_factory=list)  # per trial: p99 ≤ goal and no error
     windows: list[Level] = field(default_factory=list)  # at the capacity rate: the trial that found it, then repeats
     warning: str = ""  # the repeated windows disagree
+    bracketed: bool = False  # a rate just above missed the goal; False: the search stopped first (a floor: ≥)
 
     @property
     def lowest(self) -> Level | None:

@@ -1,0 +1,186 @@
+"""The service suite's capacity tables: capacity at the p99 goal per server configuration, the plan for the
+document's 10,000 req/s, AgentOS against a bare route, and streaming's time to first and last event.
+
+Every figure is read from the measured windows (agnobench.service.plan does the
+arithmetic); where the goal was never met the table says at which rate and
+with what p99, never a capacity of zero.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Sequence
+
+from agnobench.reporters.format import format_bytes, format_count, format_ns
+from agnobench.reporters.section import Section
+from agnobench.results import ScenarioResult
+from agnobench.service import plan as arithmetic
+from agnobench.service.passrun import headline_windows
+from agnobench.service.results import Capacity, Level, ServerRun, ServiceResult
+
+Pair = tuple[ScenarioResult, ServiceResult]
+AGENTOS, BARE = "agnobench.service.apps:agentos_app", "agnobench.service.apps:bare_agent_app"
+
+
+def _trials(cap: Capacity) -> str:
+    return " → ".join(f"{lv.load.rate:.4g}/s {format_ns(lv.load.latency.p99) if lv.load.good else 'no answer'}"
+                      f"{'' if not lv.load.errors else f' ({lv.load.errors} err)'} {'✓' if met else '✗'}"
+                      for lv, met in zip(cap.trials, cap.met))
+
+
+def _capacity_cell(run: ServerRun) -> str:
+    cap = run.capacity
+    assert cap is not None
+    found = arithmetic.figures(run)
+    if found is None:
+        lowest = cap.lowest
+        if lowest is None:
+            return "no trial ran"
+        p99 = format_ns(lowest.load.latency.p99) if lowest.load.good else "no right answer"
+        return f"goal not met at {lowest.load.rate:.4g} req/s (p99 {p99}, {lowest.load.errors} errors)"
+    return (("" if cap.bracketed else "≥ ") + f"{format_count(found.rate)} req/s" +
+            (f" ±{found.spread_pct:.0f}%" if len(found.achieved) > 1 else ""))
+
+
+def capacity_section(pairs: Sequence[Pair]) -> Section | None:
+    rows, notes = [], []
+    for result, service in pairs:
+        one = next((arithmetic.figures(r) for r in service.runs if r.workers == 1), None)
+        for run in service.runs:
+            cap = run.capacity
+            if cap is None:
+                continue
+            found = arithmetic.figures(run)
+            windows = cap.windows
+            p50 = statistics.median(w.load.latency.p50 for w in windows) if windows else None
+            p99 = statistics.median(w.load.latency.p99 for w in windows) if windows else None
+            per_core = found.per_busy_core if found else None
+            eff = f"{100 * arithmetic.efficiency(one, found):.0f}%" if found and one and run.workers > 1 else "—"
+            rows.append([result.name, str(run.workers), f"{cap.goal_p99_ns / 1e6:g} ms", _capacity_cell(run),
+                         format_count(found.per_process) if found else "—",
+                         format_count(per_core) if per_core else "—", eff,
+                         format_ns(p50) if p50 is not None else "—", format_ns(p99) if p99 is not None else "—",
+                         f"{statistics.fmean(w.server_cores for w in windows):.2f}" if windows else "—",
+                         cap.generator, _trials(cap)])
+            if cap.warning:
+                notes.append(f"⚠ {result.name} ({run.workers} process{'es' if run.workers > 1 else ''}): "
+                             f"{cap.warning}.")
+            if run.load_network:
+                notes.append(f"{result.name}: Locust {run.load_network}.")
+    if not rows:
+        return None
+    notes += [
+        "capacity: the highest fixed arrival rate (requests/s, open loop) at which p99 stayed ≤ the goal with no "
+        "socket error or timeout; latency counted from each request's scheduled send, recorded in HDR histograms. "
+        "Found by doubling/halving then bisecting; ± is the spread of right answers/s over the windows repeated at "
+        "that rate. p50/p99/server cores: medians over those windows.",
+        "per process: capacity ÷ uvicorn worker processes (one Python process uses at most one core). per busy "
+        "core: capacity ÷ the cores the server processes kept busy in those windows. scaling: capacity(N) ÷ "
+        "(N × capacity(1)). The generator runs on the same cores, so more processes compete with it: the scaling "
+        "here is a floor for a machine that only serves.",
+    ]
+    columns = ["scenario", "processes", "p99 goal", "req/s at p99 ≤ goal", "per process", "per busy core",
+               "scaling", "p50", "p99", "server cores", "generator", "search (rate p99 met?)"]
+    return Section(title="Capacity at the latency goal", columns=columns, rows=rows, right={1, 4, 5, 6, 7, 8, 9},
+                   wrap=11, notes=notes)
+
+
+def plan_section(pairs: Sequence[Pair]) -> Section | None:
+    rows = []
+    for result, service in pairs:
+        figs = [(run.workers, arithmetic.figures(run)) for run in service.runs]
+        one = next((f for w, f in figs if w == 1 and f is not None), None)
+        if one is None:
+            continue
+        most = max(((w, f) for w, f in figs if f is not None and w > 1), default=None, key=lambda p: p[0])
+        eff = arithmetic.efficiency(one, most[1]) if most else None
+        p = arithmetic.plan(one, service.machine_cores or 1, eff)
+        at_eff = (f"; at the {100 * eff:.0f}% scaling measured with {most[0]} processes: {p.processes_at_efficiency:,} "
+                  f"cores" if most and eff and p.processes_at_efficiency else "")
+        wait = f" (mock LLM wait {service.llm_wait_ms:g} ms)" if service.llm_wait_ms else ""
+        rows.append([result.name + wait, f"{format_count(p.per_process)} req/s",
+                     f"{p.processes:,} cores at 100% scaling{at_eff}",
+                     f"{p.machines:,} × {p.machine_cores} cores",
+                     f"{format_bytes(p.memory_bytes)} ({format_bytes(p.rss_per_process)} per process)"])
+    if not rows:
+        return None
+    return Section(title=f"Capacity plan: {arithmetic.PLAN_RPS:,.0f} req/s at the p99 goal (the document's scenario 2)",
+                   columns=["scenario", "one process holds", "cores needed", "machines of this kind", "memory"],
+                   rows=rows, right=set(), wrap=2, notes=[
+                       "arithmetic on the figures measured above: cores = ⌈10,000 ÷ one process's capacity at the "
+                       "goal⌉ (a uvicorn process uses at most one core), and again divided by the scaling "
+                       "efficiency measured at the most processes; machines = ⌈cores ÷ this machine's cores⌉; "
+                       "memory = cores × one process's peak RSS at its capacity. It assumes the load generator "
+                       "runs elsewhere and that processes scale as measured; the load balancer in front is not "
+                       "counted."])
+
+
+def _overhead_rows(agentos: Pair, bare: Pair) -> list[list[str]]:
+    rows = []
+    (_, os_svc), (_, bare_svc) = agentos, bare
+    os_run, bare_run = os_svc.runs[0], bare_svc.runs[0]
+    os_w, bare_w = headline_windows(os_run), headline_windows(bare_run)
+    if os_w and bare_w:
+        a = statistics.median(w.server_cpu_per_request_ns for w in os_w)
+        b = statistics.median(w.server_cpu_per_request_ns for w in bare_w)
+        rows.append(["server CPU per request (headline windows)", format_ns(a), format_ns(b),
+                     format_ns(a - b), f"×{a / b:.3g}" if b else "—"])
+    if os_run.levels and bare_run.levels and os_run.levels[0].load.connections == bare_run.levels[0].load.connections:
+        a, b = os_run.levels[0].load.latency.p50, bare_run.levels[0].load.latency.p50
+        rows.append([f"p50 at {os_run.levels[0].load.connections} connection(s) (no queueing)", format_ns(a),
+                     format_ns(b), format_ns(a - b), f"×{a / b:.3g}" if b else "—"])
+    fa, fb = arithmetic.figures(os_run), arithmetic.figures(bare_run)
+    if fa and fb and fa.processes == fb.processes:
+        rows.append([f"req/s at p99 ≤ goal ({fa.processes} process)", format_count(fa.rate), format_count(fb.rate),
+                     format_count(fa.rate - fb.rate), f"×{fa.rate / fb.rate:.3g}"])
+        rows.append(["time per request at that capacity (1 ÷ req/s per process)", format_ns(1e9 / fa.per_process),
+                     format_ns(1e9 / fb.per_process), format_ns(1e9 / fa.per_process - 1e9 / fb.per_process),
+                     f"×{fb.per_process / fa.per_process:.3g}"])
+    return rows
+
+
+def overhead_section(pairs: Sequence[Pair]) -> Section | None:
+    def find(app: str) -> Pair | None:
+        return next(((r, s) for r, s in pairs if s.app == app and not s.stream and not s.llm_wait_ms and s.runs),
+                    None)
+
+    agentos, bare = find(AGENTOS), find(BARE)
+    if agentos is None or bare is None:
+        return None
+    rows = _overhead_rows(agentos, bare)
+    if not rows:
+        return None
+    return Section(title=f"AgentOS overhead: {agentos[0].name} against {bare[0].name}",
+                   columns=["figure", "AgentOS", "bare FastAPI route", "AgentOS adds", "ratio"], rows=rows,
+                   right={1, 2, 3, 4}, notes=[
+                       "the same agent (mock model, same instructions) answering the same form request; the bare "
+                       "route awaits agent.arun and returns its content. The difference is what AgentOS's layer "
+                       "(its routing, run bookkeeping, session handling, response model) costs per request here."])
+
+
+def _stream_row(label: str, level: Level) -> list[str]:
+    first, last = level.load.first_event, level.load.latency
+    return [label, format_count(level.load.throughput), format_ns(first.p50), format_ns(first.p99),
+            format_ns(last.p50), format_ns(last.p99)]
+
+
+def streaming_section(pairs: Sequence[Pair]) -> list[Section]:
+    sections = []
+    for result, service in pairs:
+        if not service.stream:
+            continue
+        rows = []
+        for run in service.runs:
+            rows += [_stream_row(f"{run.workers}p, {lv.load.connections} conn", lv) for lv in run.levels
+                     if lv.load.first_event.count]
+            rows += [_stream_row(f"{run.workers}p, {lv.load.rate:.4g}/s fixed", lv)
+                     for lv in run.rates + (run.capacity.windows if run.capacity else []) if lv.load.first_event.count]
+        if rows:
+            sections.append(Section(
+                title=f"{result.name}: server-sent events, time to first and to last event", rows=rows,
+                columns=["load", "req/s", "first event p50", "first event p99", "last event p50", "last event p99"],
+                right={1, 2, 3, 4, 5}, notes=[
+                    "first event: from the request's start (its scheduled send at a fixed rate) to the first chunk "
+                    "of the event stream (AgentOS's RunStarted); last event: to the end of the stream (the "
+                    "RunCompleted event, whose content is checked). Built-in generator (wrk cannot time a chunk)."]))
+    return sections
