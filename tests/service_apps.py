@@ -70,3 +70,31 @@ def broken_app() -> Any:
 
 
 app = echo_app()  # an app object, not a factory
+
+
+def stall_app() -> Any:
+    """Answers right, but the 10th request holds the whole server (its event loop) for 1 s: a pause, like a GC or
+    a page fault storm, that every request arriving meanwhile waits out."""
+    import time
+
+    seen = [0]
+
+    def answer(body: bytes) -> tuple[int, bytes]:
+        seen[0] += 1
+        if seen[0] == 10:
+            time.sleep(1.0)
+        return 200, json.dumps({"content": "echo: " + _message(body)}).encode()
+
+    return _app(answer)
+
+
+def serial_app() -> Any:
+    """Answers right after holding its event loop 5 ms per request: it cannot serve more than 200 requests/s, and
+    past that rate a queue grows (a server with a known knee)."""
+    import time
+
+    def answer(body: bytes) -> tuple[int, bytes]:
+        time.sleep(0.005)
+        return 200, json.dumps({"content": "echo: " + _message(body)}).encode()
+
+    return _app(answer)

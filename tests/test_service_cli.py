@@ -20,7 +20,7 @@ from service_checks import listening
 
 BUILTIN = 'generator = "builtin"\n'
 PARAMS = ('connections = [1, 3]\nduration_s = 0.3\nwarmup_s = 0.1\nrates = [20]\n'
-          'expect_body = "echo: {token}"\n')
+          'expect_body = "echo: {token}"\nslo_start_rate = 20\nslo_max_trials = 2\nslo_repeats = 1\n')
 
 
 def _marked_processes(mark: str) -> list[int]:
@@ -64,8 +64,8 @@ def test_a_service_run_measures_every_level_and_leaves_nothing(scenario_dir: Sce
     scenario = json.loads(out.read_text())["scenarios"][0]
     assert scenario["status"] == "ok"
     metrics = scenario["metrics"]
-    for name in ("service_rps", "service_p50_ns", "service_p99_ns", "service_cpu_per_request_ns",
-                 "service_rss_idle_bytes", "service_generator_cpu_share_pct"):
+    for name in ("service_capacity_rps", "service_rps", "service_p50_ns", "service_p99_ns",
+                 "service_cpu_per_request_ns", "service_rss_idle_bytes", "service_generator_cpu_share_pct"):
         assert metrics[name]["median"] > 0, name
     details = scenario["passes"]["service"]["details"]
     assert details["app"] == "service_apps:echo_app" and details["generator"] == "builtin"
@@ -73,7 +73,16 @@ def test_a_service_run_measures_every_level_and_leaves_nothing(scenario_dir: Sce
     assert [lv["load"]["connections"] for lv in run["levels"]] == [1, 3] and len(run["rates"]) == 1
     best = max(lv["load"]["good"] / lv["load"]["duration_s"] for lv in run["levels"])
     assert metrics["service_rps"]["median"] == pytest.approx(best)
-    assert metrics["service_p99_ns"]["median"] == pytest.approx(run["levels"][0]["load"]["latency"]["p99"])
+    # the headline: every figure from the same windows, those at the capacity rate (found, then repeated once)
+    capacity = run["capacity"]
+    windows = capacity["windows"]
+    assert capacity["rate"] is not None and len(windows) == 2
+    assert {w["load"]["rate"] for w in windows} == {capacity["rate"]}
+    assert metrics["service_capacity_rps"]["samples"] == pytest.approx([w["load"]["good"] / w["load"]["duration_s"]
+                                                                         for w in windows])
+    assert metrics["service_p99_ns"]["samples"] == pytest.approx([w["load"]["latency"]["p99"] for w in windows])
+    assert metrics["service_cpu_per_request_ns"]["samples"] == pytest.approx(
+        [w["server_cpu_per_request_ns"] for w in windows])
     top = run["levels"][-1]
     assert top["in_flight"] == 3
     assert top["memory_per_in_flight_bytes"] == pytest.approx((top["rss_peak_bytes"] - run["rss_idle_bytes"]) / 3)
@@ -86,8 +95,11 @@ def _check_tables(out: Path) -> None:
     from agnobench.reporters.service import service_sections
     from agnobench.results import load_results
 
-    saturation, claims = service_sections(load_results(out).scenarios)
+    saturation, capacity, plan, claims = service_sections(load_results(out).scenarios)
     assert saturation.title == "svc: saturation"
+    assert capacity.title == "Capacity at the latency goal" and capacity.rows[0][0] == "svc"
+    assert "req/s" in capacity.rows[0][3] and capacity.rows[0][1] == "1"
+    assert plan.rows[0][0] == "svc" and "cores at 100% scaling" in plan.rows[0][2]
     assert [row[1].split(" ◀")[0] for row in saturation.rows] == ["1 conn", "3 conn", "20/s open"]
     assert any("knee" in note for note in saturation.notes)
     assert [row[0] for row in claims.rows] == ["10,000 req/s", "< 1 ms per request excluding the LLM call"]
@@ -98,10 +110,12 @@ def test_quick_keeps_a_smoke_run_small() -> None:
     from agnobench.passes.service import ServiceParams, quick
 
     small = quick(ServiceParams(connections=(1, 10, 100), rates=(50.0, 100.0), uvicorn_workers=(1, 2),
-                                duration_s=3.0, warmup_s=1.0))
-    assert small.connections == (1, 10) and small.rates == (50.0,) and small.uvicorn_workers == (1,)
+                                duration_s=3.0, warmup_s=1.0, scale_to_cores=True))
+    assert small.connections == (10,) and small.rates == () and small.uvicorn_workers == (1,)
+    assert not small.scale_to_cores and small.slo_max_trials == 1 and small.slo_repeats == 0
     assert small.duration_s == 1.0 and small.warmup_s == 0.0
     assert quick(ServiceParams(connections=(100, 1000))).connections == (10,)
+    assert quick(ServiceParams(rates=(50.0, 100.0), capacity=False)).rates == (50.0,)
 
 
 def test_a_server_that_answers_wrong_fails_the_scenario(scenario_dir: ScenarioDir) -> None:
@@ -137,6 +151,11 @@ def test_a_timeout_kills_worker_and_server(scenario_dir: ScenarioDir) -> None:
     ("service_apps:echo_app", "connections = [0]\n", "measure.params.connections"),
     ("service_apps:echo_app", 'generator = "ab"\n', "measure.params.generator"),
     ("service_apps:echo_app", "duration_s = \"3\"\n", "measure.params.duration_s"),
+    ("service_apps:echo_app", PARAMS.replace("slo_start_rate = 20", "slo_p99_ms = 0"), "measure.params.slo_p99_ms"),
+    ("service_apps:echo_app", PARAMS.replace("slo_start_rate = 20", "slo_p99_ms = -5"), "measure.params.slo_p99_ms"),
+    ("service_apps:echo_app", PARAMS.replace("slo_start_rate = 20", "slo_p99_ms = nan"), "measure.params.slo_p99_ms"),
+    ("service_apps:echo_app", PARAMS.replace("slo_start_rate = 20", 'slo_p99_ms = "fast"'),
+     "measure.params.slo_p99_ms"),
 ])
 def test_bad_input_stops_before_anything_starts(scenario_dir: ScenarioDir, operation: str, params: str,
                                                 field: str) -> None:
