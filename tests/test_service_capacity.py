@@ -236,3 +236,18 @@ def test_locust_master_and_two_workers_in_namespaces_measure_and_leave_nothing()
     assert level.load.latency.count == 20 and hdr.summarize(hdr.merge([level.load.histogram])).count == 20
     assert "worker 0 in namespace agnobench-" in run.load_network and "worker 1" in run.load_network
     assert _ours() == before
+
+
+def test_a_locust_worker_that_dies_fails_the_window_with_its_output() -> None:
+    from agnobench.service import locust_run
+
+    master = locust_run._Process("master", [sys.executable, "-c", "import time; time.sleep(30)"], dict(os.environ))
+    worker = locust_run._Process("worker 0", [sys.executable, "-c", "import sys; print('worker boom'); sys.exit(3)"],
+                                 dict(os.environ))
+    try:
+        with pytest.raises(locust_run.LocustFailed, match="worker died.*status 3.*worker boom"):
+            locust_run._wait([master, worker], limit_s=20)
+    finally:
+        for process in (master, worker):
+            process.stop()
+    assert master.proc.returncode is not None and worker.proc.returncode == 3

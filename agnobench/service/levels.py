@@ -33,6 +33,7 @@ SAMPLE_INTERVAL_S = 0.05
 SMOKE_REQUESTS = 5
 IDLE_PROBE_S = 0.2
 IDLE_CPU_SHARE = 0.1  # below 10 % of a core over a probe, the server has nothing queued
+LATE_SHARE = 0.2  # capacity windows with more sends than this behind schedule: the generator was short of CPU
 
 
 class ServiceError(RuntimeError):
@@ -246,7 +247,12 @@ def find_capacity(server: Server, base: LoadSpec, plan: Plan, slo: SloPlan, run:
         result.warning = capacity.disagreement([lv.load.latency.p99 for lv in result.windows])
         missed = sum(1 for lv in result.windows[1:] if not capacity.Trial(
             lv.load.rate, lv.load.latency.p99, lv.load.errors, lv.load.good, slo.goal_ns).met)
-        if missed:
-            result.warning = "; ".join(filter(None, [f"{missed} of {slo.repeats} repeated window(s) at this rate "
-                                                     f"missed the goal", result.warning]))
+        late = sum(lv.load.late_sends for lv in result.windows)
+        sent = sum(lv.load.good + lv.load.errors for lv in result.windows)
+        result.warning = "; ".join(filter(None, [
+            f"{missed} of {slo.repeats} repeated window(s) at this rate missed the goal" if missed else "",
+            result.warning,
+            f"the generator sent {100 * late / sent:.0f} % of its requests > 1 ms behind schedule: it was short of "
+            f"CPU, so this capacity is partly the generator's (their latency still counts from the schedule)"
+            if sent and late > LATE_SHARE * sent else ""]))
     return result
