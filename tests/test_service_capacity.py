@@ -24,7 +24,6 @@ REQUEST = RequestSpec(method="POST", path="/run", body='{"message": "{token}"}',
                       expect_body="echo: {token}")
 MS = 1_000_000
 HAS_LOCUST = __import__("importlib.util").util.find_spec("locust") is not None
-ROOT = os.geteuid() == 0
 
 
 # HDR histograms ---------------------------------------------------------------------------------------------------
@@ -187,7 +186,7 @@ def _ours() -> tuple[set[str], set[str]]:
              if line.split(":")[1].strip().startswith("ab")})
 
 
-needs_root = pytest.mark.skipif(not ROOT, reason="network namespaces need root")
+needs_root = pytest.mark.skipif(bool(netns.usable()), reason=netns.usable() or "")
 
 
 @needs_root

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,8 +46,8 @@ def usable() -> str:
     """'' when namespaces can be made here, else why not."""
     if os.geteuid() != 0:
         return "network namespaces need root (CAP_NET_ADMIN)"
-    if subprocess.run(["ip", "-V"], capture_output=True).returncode != 0:
-        return "the ip command (iproute2) is missing"
+    if shutil.which("ip") is None:
+        return "the ip command is missing (apt-get install iproute2)"
     return ""
 
 
