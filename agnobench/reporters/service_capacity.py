@@ -38,8 +38,7 @@ def _capacity_cell(run: ServerRun) -> str:
             return "no trial ran"
         p99 = format_ns(lowest.load.latency.p99) if lowest.load.good else "no right answer"
         return f"goal not met at {lowest.load.rate:.4g} req/s (p99 {p99}, {lowest.load.errors} errors)"
-    return (("" if cap.bracketed else "≥ ") + f"{format_count(found.rate)} req/s" +
-            (f" ±{found.spread_pct:.0f}%" if len(found.achieved) > 1 else ""))
+    return ("" if cap.bracketed else "≥ ") + f"{format_count(found.rate)} req/s" + (" ⚠" if cap.warning else "")
 
 
 def capacity_section(pairs: Sequence[Pair]) -> Section | None:
@@ -53,13 +52,15 @@ def capacity_section(pairs: Sequence[Pair]) -> Section | None:
             found = arithmetic.figures(run)
             windows = cap.windows
             p50 = statistics.median(w.load.latency.p50 for w in windows) if windows else None
-            p99 = statistics.median(w.load.latency.p99 for w in windows) if windows else None
+            p99s = [w.load.latency.p99 for w in windows]
+            p99 = (format_ns(statistics.median(p99s)) + (f" ({format_ns(min(p99s))}–{format_ns(max(p99s))})"
+                                                         if len(p99s) > 1 else "")) if p99s else "—"
             per_core = found.per_busy_core if found else None
             eff = f"{100 * arithmetic.efficiency(one, found):.0f}%" if found and one and run.workers > 1 else "—"
             rows.append([result.name, str(run.workers), f"{cap.goal_p99_ns / 1e6:g} ms", _capacity_cell(run),
                          format_count(found.per_process) if found else "—",
                          format_count(per_core) if per_core else "—", eff,
-                         format_ns(p50) if p50 is not None else "—", format_ns(p99) if p99 is not None else "—",
+                         format_ns(p50) if p50 is not None else "—", p99,
                          f"{statistics.fmean(w.server_cores for w in windows):.2f}" if windows else "—",
                          cap.generator, _trials(cap)])
             if cap.warning:
@@ -72,8 +73,9 @@ def capacity_section(pairs: Sequence[Pair]) -> Section | None:
     notes += [
         "capacity: the highest fixed arrival rate (requests/s, open loop) at which p99 stayed ≤ the goal with no "
         "socket error or timeout; latency counted from each request's scheduled send, recorded in HDR histograms. "
-        "Found by doubling/halving then bisecting; ± is the spread of right answers/s over the windows repeated at "
-        "that rate. p50/p99/server cores: medians over those windows.",
+        "Found by doubling/halving, then bisecting to within 10 % (≥: the trial budget ran out before a higher rate "
+        "missed the goal: a floor). p50/p99/server cores: medians over the windows at that rate (the trial that "
+        "found it and its repeats; p99's range in brackets); ⚠: they disagree, see the lines above.",
         "per process: capacity ÷ uvicorn worker processes (one Python process uses at most one core). per busy "
         "core: capacity ÷ the cores the server processes kept busy in those windows. scaling: capacity(N) ÷ "
         "(N × capacity(1)). The generator runs on the same cores, so more processes compete with it: the scaling "
@@ -98,8 +100,10 @@ def plan_section(pairs: Sequence[Pair]) -> Section | None:
         at_eff = (f"; at the {100 * eff:.0f}% scaling measured with {most[0]} processes: {p.processes_at_efficiency:,} "
                   f"cores" if most and eff and p.processes_at_efficiency else "")
         wait = f" (mock LLM wait {service.llm_wait_ms:g} ms)" if service.llm_wait_ms else ""
+        by_cpu = (f"; at the CPU per request measured ({format_count(one.per_busy_core or 0)} req/s per busy core): "
+                  f"{p.cores_by_cpu:,}" if p.cores_by_cpu else "")
         rows.append([result.name + wait, f"{format_count(p.per_process)} req/s",
-                     f"{p.processes:,} cores at 100% scaling{at_eff}",
+                     f"{p.processes:,} cores at 100% scaling{at_eff}{by_cpu}",
                      f"{p.machines:,} × {p.machine_cores} cores",
                      f"{format_bytes(p.memory_bytes)} ({format_bytes(p.rss_per_process)} per process)"])
     if not rows:
@@ -109,7 +113,10 @@ def plan_section(pairs: Sequence[Pair]) -> Section | None:
                    rows=rows, right=set(), wrap=2, notes=[
                        "arithmetic on the figures measured above: cores = ⌈10,000 ÷ one process's capacity at the "
                        "goal⌉ (a uvicorn process uses at most one core), and again divided by the scaling "
-                       "efficiency measured at the most processes; machines = ⌈cores ÷ this machine's cores⌉; "
+                       "efficiency measured at the most processes, and ⌈10,000 ÷ req/s per busy core⌉ (what the "
+                       "requests cost in CPU, the figure least moved by other work on a shared machine, a floor: "
+                       "a core kept 100 % busy does not hold p99); machines = ⌈cores ÷ this machine's cores⌉ "
+                       "(from the scaling-corrected count where there is one); "
                        "memory = cores × one process's peak RSS at its capacity. It assumes the load generator "
                        "runs elsewhere and that processes scale as measured; the load balancer in front is not "
                        "counted."])

@@ -252,7 +252,8 @@ def find_capacity(server: Server, base: LoadSpec, plan: Plan, slo: SloPlan, run:
         result.warning = "; ".join(filter(None, [
             f"{missed} of {slo.repeats} repeated window(s) at this rate missed the goal" if missed else "",
             result.warning,
-            f"the generator sent {100 * late / sent:.0f} % of its requests > 1 ms behind schedule: it was short of "
-            f"CPU, so this capacity is partly the generator's (their latency still counts from the schedule)"
+            f"the generator sent {100 * late / sent:.0f} % of its requests > 1 ms behind schedule (it did not get a "
+            f"core in time: the machine is shared with the server and whatever else runs), so the p99 is partly "
+            f"the generator's (latency still counts from the schedule)"
             if sent and late > LATE_SHARE * sent else ""]))
     return result

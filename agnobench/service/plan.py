@@ -35,13 +35,6 @@ class CapacityFigures:
         """req/s per core of server CPU actually used (capacity ÷ server cores busy)."""
         return self.rate / self.server_cores if self.server_cores > 0 else None
 
-    @property
-    def spread_pct(self) -> float:
-        """± of the achieved req/s over the windows, in % of their median (0 with one window)."""
-        if len(self.achieved) < 2:
-            return 0.0
-        return 100.0 * (max(self.achieved) - min(self.achieved)) / 2 / statistics.median(self.achieved)
-
 
 def figures(run: ServerRun) -> CapacityFigures | None:
     cap = run.capacity
@@ -71,6 +64,7 @@ class Plan:
     memory_bytes: float
     efficiency: float | None = None  # measured at the most processes, when more than one was measured
     processes_at_efficiency: int | None = None
+    cores_by_cpu: int | None = None  # ⌈target ÷ req/s per busy core⌉: cores kept busy at the measured CPU/request
 
 
 def plan(one: CapacityFigures, machine_cores: int, best_efficiency: float | None,
@@ -78,6 +72,8 @@ def plan(one: CapacityFigures, machine_cores: int, best_efficiency: float | None
     processes = math.ceil(target / one.per_process)
     at_eff = math.ceil(target / (one.per_process * best_efficiency)) if best_efficiency else None
     cores = at_eff or processes
+    by_cpu = math.ceil(target / one.per_busy_core) if one.per_busy_core else None
     return Plan(target=target, per_process=one.per_process, processes=processes, machine_cores=machine_cores,
                 machines=math.ceil(cores / max(1, machine_cores)), rss_per_process=one.rss_bytes,
-                memory_bytes=cores * one.rss_bytes, efficiency=best_efficiency, processes_at_efficiency=at_eff)
+                memory_bytes=cores * one.rss_bytes, efficiency=best_efficiency, processes_at_efficiency=at_eff,
+                cores_by_cpu=by_cpu)
