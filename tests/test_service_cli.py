@@ -113,7 +113,7 @@ def test_quick_keeps_a_smoke_run_small() -> None:
                                 duration_s=3.0, warmup_s=1.0, scale_to_cores=True))
     assert small.connections == (10,) and small.rates == () and small.uvicorn_workers == (1,)
     assert not small.scale_to_cores and small.slo_max_trials == 1 and small.slo_repeats == 0
-    assert small.duration_s == 1.0 and small.warmup_s == 0.0
+    assert small.duration_s == 0.5 and small.warmup_s == 0.0
     assert quick(ServiceParams(connections=(100, 1000))).connections == (10,)
     assert quick(ServiceParams(rates=(50.0, 100.0), capacity=False)).rates == (50.0,)
 

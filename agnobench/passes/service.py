@@ -84,18 +84,19 @@ class ServiceParams:
 
 QUICK_MAX_CONNECTIONS = 10
 QUICK_TRIALS = 1
+QUICK_WINDOW_S = 0.5  # the built-in generator's windows (wrk's are whole seconds)
 
 
 def quick(params: ServiceParams) -> ServiceParams:
     """--quick, a smoke run: the highest level of at most 10 connections (10 when every level is larger: 100
     connections can take longer than the window to answer), no separate fixed rate, one capacity trial (a
-    floor, marked ≥), one worker count, 1 s windows, no warm-up."""
+    floor, marked ≥), one worker count, 0.5 s windows, no warm-up."""
     small = [c for c in params.connections if c <= QUICK_MAX_CONNECTIONS]
     if params.connections and not small:
         small = [QUICK_MAX_CONNECTIONS]
     return replace(params, connections=tuple(small[-1:]), rates=params.rates[:1] if not params.capacity else (),
                    uvicorn_workers=params.uvicorn_workers[:1], scale_to_cores=False,
-                   duration_s=min(params.duration_s, 1.0), warmup_s=0.0,
+                   duration_s=min(params.duration_s, QUICK_WINDOW_S), warmup_s=0.0,
                    slo_max_trials=min(params.slo_max_trials, QUICK_TRIALS), slo_repeats=0)
 
 
