@@ -192,3 +192,57 @@ def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _namespaces() -> set[str]:
+    import subprocess
+
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split()
+    return {name for name in listed if name.startswith("agnobench-")}
+
+
+def _devices() -> set[str]:
+    import subprocess
+
+    lines = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout.splitlines()
+    return {line.split(":")[1].strip().split("@")[0] for line in lines} - {"lo"}
+
+
+@pytest.mark.skipif(__import__("importlib.util").util.find_spec("locust") is None, reason="needs agnobench[locust]")
+def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_dir: ScenarioDir) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from agnobench.service import netns
+
+    if netns.usable():
+        pytest.skip(netns.usable())
+    params = ('generator = "locust"\nconnections = []\nrates = [20]\nduration_s = 30\nwarmup_s = 0\n'
+              'capacity = false\nexpect_body = "echo: {token}"\n')
+    scenario = _scenario(scenario_dir, "service_apps:echo_app", params)
+    mark = uuid.uuid4().hex
+    names_before, devices_before = _namespaces(), _devices()
+    proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(scenario), "-o",
+                             str(scenario.parent / "out.json")], cwd=scenario.parent,
+                            env={**os.environ, "AGNOBENCH_TEST_MARK": mark},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not any("\0-m\0locust\0" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
+                      for p in _marked_processes(mark) if Path(f"/proc/{p}").exists()):
+            assert time.monotonic() < deadline and proc.poll() is None, "Locust never started"
+            time.sleep(0.1)
+        assert _namespaces() - names_before  # the run's namespaces exist while Locust runs
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+        assert _none_left(mark, wait_s=15)
+        deadline = time.monotonic() + 10
+        while (_namespaces() - names_before or _devices() - devices_before) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _namespaces() - names_before and not _devices() - devices_before
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
