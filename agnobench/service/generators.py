@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
-from agnobench.service import wrk
+from agnobench.service import locust_run, wrk
 from agnobench.service.child import run_child
+from agnobench.service.locust_run import LocustSetup
 from agnobench.service.spec import LoadResult, LoadSpec
 
-if TYPE_CHECKING:
-    from agnobench.service.netns import PrivateNetwork
-
 GENERATORS = ("auto", "wrk", "builtin")
-
-
-@dataclass(frozen=True)
-class LocustSetup:
-    """Where Locust's workers run: ``workers`` processes, in ``network``'s namespaces or (None) on loopback."""
-
-    workers: int = 2
-    network: "PrivateNetwork | None" = None
 
 
 class GeneratorMissing(RuntimeError):
@@ -58,8 +47,6 @@ def run_load(spec: LoadSpec, generator: str, locust: LocustSetup | None = None) 
     """One load run with the named generator (``wrk``, ``builtin``, or ``locust`` for a fixed rate; open loop is
     built-in unless it is Locust's). Locust's workers in namespaces reach the server on the run's bridge."""
     if generator == "locust" and spec.rate > 0:
-        from agnobench.service import locust_run
-
         setup = locust or LocustSetup()
         host = setup.network.server_address if setup.network is not None else spec.host
         return locust_run.run(replace(spec, host=host), setup)

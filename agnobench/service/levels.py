@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from agnobench.service import capacity, procstat
-from agnobench.service.generators import LocustSetup, run_load
+from agnobench.service.generators import run_load
+from agnobench.service.locust_run import LocustSetup
 from agnobench.service.results import Capacity, Level, ServerRun
 from agnobench.service.server import Server, ServerSpec
 from agnobench.service.spec import LoadResult, LoadSpec, RequestSpec

@@ -23,10 +23,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from agnobench.service.generators import GeneratorMissing, LocustSetup
 from agnobench.service.lifeline import die_with_parent_preexec
 from agnobench.service.spec import LoadResult, LoadSpec
 
@@ -41,13 +41,29 @@ MAX_USERS = 1000
 START_GRACE_S = 30.0  # gevent and locust import in every process before anything is sent
 
 
+if TYPE_CHECKING:
+    from agnobench.service.netns import PrivateNetwork
+
+
+class LocustMissing(RuntimeError):
+    """``generator = "locust"`` was asked for and Locust is not installed."""
+
+
+@dataclass(frozen=True)
+class LocustSetup:
+    """Where Locust's workers run: ``workers`` processes, in ``network``'s namespaces or (None) on loopback."""
+
+    workers: int = 2
+    network: "PrivateNetwork | None" = None
+
+
 class LocustFailed(RuntimeError):
     """The master or a worker failed or did not report: the message carries their output."""
 
 
 def require() -> None:
     if importlib.util.find_spec("locust") is None:
-        raise GeneratorMissing(f"measure.params.generator = \"locust\" but Locust is not installed ({INSTALL})")
+        raise LocustMissing(f"measure.params.generator = \"locust\" but Locust is not installed ({INSTALL})")
 
 
 def users_for(rate: float, workers: int) -> int:

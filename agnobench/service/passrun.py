@@ -14,6 +14,7 @@ import sys
 from typing import Any, Callable
 
 from agnobench.measure.operation import ScenarioError
+from agnobench.service import locust_run
 from agnobench.service.apps import LATENCY_ENV
 from agnobench.service.generators import GeneratorMissing, pick
 from agnobench.service.levels import Plan, ServiceError, SloPlan, run_server
@@ -41,10 +42,8 @@ def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str
     try:
         generator = pick("auto" if locust else params.generator)  # Locust drives the fixed-rate windows only
         if locust:
-            from agnobench.service import locust_run
-
             locust_run.require()
-    except GeneratorMissing as exc:
+    except (GeneratorMissing, locust_run.LocustMissing) as exc:
         raise ScenarioError(str(exc)) from None
     request = RequestSpec(method=params.method, path=params.path, body=params.body, content_type=params.content_type,
                           expect_status=params.expect_status, expect_body=params.expect_body)
