@@ -36,7 +36,9 @@ OUT_ENV = "AGNOBENCH_LOCUST_OUT"  # where the master writes the merged LoadResul
 # Never import locust (or the locustfile) here: it patches the interpreter for gevent, and this process has
 # threads (the RSS sampler) that a patched import lock would deadlock.
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-USERS_PER_RATE = 0.1  # users = rate × 0.1 s (at least one per worker): each user sends ≤ 10 requests/s...
+# users = rate × 0.1 (at least one per worker, at most 1,000): each sends 10 requests/s on its own schedule, so a
+# user held up by one slow answer delays few requests (their latency still counts from the schedule)
+USERS_PER_RATE = 0.1
 MAX_USERS = 1000
 START_GRACE_S = 30.0  # gevent and locust import in every process before anything is sent
 

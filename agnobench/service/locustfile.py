@@ -130,7 +130,7 @@ def _report_when_done(runner: WorkerRunner) -> None:
 _received: list[dict[str, Any]] = []
 
 
-def _merge_and_quit(environment: Any, expected: int, started: float) -> None:
+def _merge_and_quit(environment: Any, expected: int) -> None:
     def on_result(msg: Any, **_: Any) -> None:
         _received.append(msg.data)
         if len(_received) < expected:
@@ -157,7 +157,7 @@ def _merge_and_quit(environment: Any, expected: int, started: float) -> None:
 def _on_init(environment: Any, **_: Any) -> None:
     os.environ["AGNO_TELEMETRY"] = "false"
     if isinstance(environment.runner, MasterRunner):
-        _merge_and_quit(environment, int(_config.get("workers", 1)), time.perf_counter())
+        _merge_and_quit(environment, int(_config.get("workers", 1)))
     elif isinstance(environment.runner, WorkerRunner):
         runner = environment.runner
         environment.events.test_start.add_listener(lambda **_: gevent.spawn(_report_when_done, runner))
