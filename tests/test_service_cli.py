@@ -246,3 +246,21 @@ def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_run_generator_reaches_the_worker_and_locust_needs_its_extra(scenario_dir: ScenarioDir) -> None:
+    params = 'generator = "wrk"\nconnections = [2]\nduration_s = 0.3\nwarmup_s = 0\ncapacity = false\n' \
+             'expect_body = "echo: {token}"\n'
+    result, out, mark = _run(_scenario(scenario_dir, "service_apps:echo_app", params), "--generator", "builtin")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text())["scenarios"][0]["passes"]["service"]["details"]["generator"] == "builtin"
+    assert _none_left(mark)
+
+    from agnobench.scenario import load_scenario
+    from agnobench.service.override import with_generator
+
+    scenario = load_scenario(scenario_dir.path / "svc.toml")
+    locust = with_generator(scenario, "locust")
+    assert locust.measure.pass_params["service"].generator == "locust"
+    assert locust.requires is not None and "locust" in locust.requires.packages
+    assert locust.requires.install_line() == "pip install 'agnobench[locust]'"

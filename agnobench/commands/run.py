@@ -31,7 +31,7 @@ from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
 from agnobench.scenario import Scenario
-from agnobench.service.override import GENERATORS, with_generator
+from agnobench.service.override import GENERATORS, choose, with_generator
 
 def _generator_name(name: str) -> str:
     if name not in GENERATORS:
@@ -117,7 +117,8 @@ def run(
     """
     selected = select(scenarios or [], suite)
     if generator is not None:
-        selected = [with_generator(scenario, _generator_name(generator)) for scenario in selected]
+        choose(_generator_name(generator))
+        selected = [with_generator(scenario, generator) for scenario in selected]
     for scenario in selected:
         check_references(scenario, Path.cwd())  # bad references fail fast, before any measuring
     if instructions or instructions_only:

@@ -1,14 +1,29 @@
-"""``agnobench run --generator NAME``: the service scenarios' load generator chosen on the command line."""
+"""``agnobench run --generator NAME``: the service scenarios' load generator chosen on the command line.
+
+The worker loads its scenario again from the file, so the choice reaches it in
+an environment variable (``GENERATOR_ENV``, which the worker server and every
+worker inherit); the parent also rewrites its own copy of each scenario, so
+that one asking for Locust without it installed is skipped with the install
+line before any worker starts.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from agnobench.passes.service import GENERATORS, LOCUST_EXTRA, PLUGIN
 from agnobench.requirements import Requirements
 from agnobench.scenario import Scenario
 
-__all__ = ["GENERATORS", "with_generator"]
+__all__ = ["GENERATORS", "GENERATOR_ENV", "choose", "with_generator"]
+
+GENERATOR_ENV = "AGNOBENCH_SERVICE_GENERATOR"
+
+
+def choose(generator: str) -> None:
+    """Every service scenario of this run uses ``generator`` (read by the service pass in the worker)."""
+    os.environ[GENERATOR_ENV] = generator
 
 
 def with_generator(scenario: Scenario, generator: str) -> Scenario:

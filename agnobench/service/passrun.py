@@ -16,6 +16,7 @@ from typing import Any, Callable
 from agnobench.measure.operation import ScenarioError
 from agnobench.service import locust_run
 from agnobench.service.apps import LATENCY_ENV
+from agnobench.service.override import GENERATOR_ENV
 from agnobench.service.generators import GeneratorMissing, pick
 from agnobench.service.levels import Plan, ServiceError, SloPlan, run_server
 from agnobench.service.results import Level, ServerRun, ServiceResult
@@ -38,9 +39,10 @@ def app_reference(op: Callable[..., Any]) -> str:
 
 def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str], None]) -> ServiceResult:
     app = params.app or app_reference(op)
-    locust = params.generator == "locust"
+    wanted = os.environ.get(GENERATOR_ENV, "") or params.generator  # run --generator, else the scenario's
+    locust = wanted == "locust"
     try:
-        generator = pick("auto" if locust else params.generator)  # Locust drives the fixed-rate windows only
+        generator = pick("auto" if locust else wanted)  # Locust drives the fixed-rate windows only
         if locust:
             locust_run.require()
     except (GeneratorMissing, locust_run.LocustMissing) as exc:
