@@ -38,7 +38,8 @@ def _capacity_cell(run: ServerRun) -> str:
             return "no trial ran"
         p99 = format_ns(lowest.load.latency.p99) if lowest.load.good else "no right answer"
         return f"goal not met at {lowest.load.rate:.4g} req/s (p99 {p99}, {lowest.load.errors} errors)"
-    return ("" if cap.bracketed else "≥ ") + f"{format_count(found.rate)} req/s" + (" ⚠" if cap.warning else "")
+    return (("" if cap.bracketed else "≥ ") + f"{format_count(found.rate)} req/s" +
+            ("" if cap.confirmed else " unconfirmed") + (" ⚠" if cap.warning else ""))
 
 
 def capacity_section(pairs: Sequence[Pair]) -> Section | None:
@@ -90,7 +91,8 @@ def capacity_section(pairs: Sequence[Pair]) -> Section | None:
 def plan_section(pairs: Sequence[Pair]) -> Section | None:
     rows = []
     for result, service in pairs:
-        figs = [(run.workers, arithmetic.figures(run)) for run in service.runs]
+        figs = [(run.workers, arithmetic.figures(run)) for run in service.runs
+                if run.capacity is not None and run.capacity.confirmed]
         one = next((f for w, f in figs if w == 1 and f is not None), None)
         if one is None:
             continue

@@ -81,9 +81,10 @@ def server_counts(params: Any) -> list[int]:
 
 
 def headline_windows(run: ServerRun) -> list[Level]:
-    """The windows the headline reads, all at one load: the capacity rate's windows (the goal met), else the
-    closed-loop level with the most req/s, else the fixed rate with the most. Never figures of several loads."""
-    if run.capacity is not None and run.capacity.windows:
+    """The windows the headline reads, all at one load: the capacity rate's windows (the goal met, confirmed by
+    most of them), else the closed-loop level with the most req/s, else the fixed rate with the most. Never
+    figures of several loads."""
+    if run.capacity is not None and run.capacity.windows and run.capacity.confirmed:
         return run.capacity.windows
     for levels in (run.levels, run.rates):
         if levels:
@@ -105,7 +106,7 @@ def headline_samples(result: ServiceResult) -> dict[str, list[float]]:
         "service_generator_cpu_share_pct": [100.0 * w.generator_cpu_share for w in windows],
         "service_rss_idle_bytes": [float(run.rss_idle_bytes)],
     }
-    if run.capacity is not None and run.capacity.windows:
+    if run.capacity is not None and run.capacity.windows and run.capacity.confirmed:
         samples["service_capacity_rps"] = [w.load.throughput for w in windows]
     if run.levels:
         samples["service_rps"] = [max(lv.load.throughput for lv in run.levels)]

@@ -40,6 +40,7 @@ class Capacity:
     windows: list[Level] = field(default_factory=list)  # at the capacity rate: the trial that found it, then repeats
     warning: str = ""  # the repeated windows disagree
     bracketed: bool = False  # a rate just above missed the goal; False: the search stopped first (a floor: ≥)
+    confirmed: bool = True  # most windows at ``rate`` met the goal (else the warning says so)
 
     @property
     def lowest(self) -> Level | None:
