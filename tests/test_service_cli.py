@@ -166,25 +166,36 @@ def test_bad_input_stops_before_anything_starts(scenario_dir: ScenarioDir, opera
     assert _none_left(mark)
 
 
-def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> None:
+def _start_until(scenario: Path, mark: str, needle: str, limit_s: float):  # type: ignore[no-untyped-def]
+    """``agnobench run SCENARIO`` in the background, returned once a process of its run has ``needle`` in its
+    command line (the load has started)."""
     import os
-    import signal
     import subprocess
     import sys
 
-    params = BUILTIN + 'connections = [2]\nduration_s = 60\nwarmup_s = 0\nexpect_body = "echo: {token}"\n'
-    scenario = _scenario(scenario_dir, "service_apps:echo_app", params)
-    mark = uuid.uuid4().hex
     proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(scenario), "-o",
                              str(scenario.parent / "out.json")], cwd=scenario.parent,
                             env={**os.environ, "AGNOBENCH_TEST_MARK": mark},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + limit_s
+    while not any(needle in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
+                  for p in _marked_processes(mark) if Path(f"/proc/{p}").exists()):
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            proc.wait()
+            raise AssertionError(f"{needle!r} never started")
+        time.sleep(0.1)
+    return proc
+
+
+def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> None:
+    import signal
+
+    params = BUILTIN + 'connections = [2]\nduration_s = 60\nwarmup_s = 0\nexpect_body = "echo: {token}"\n'
+    scenario = _scenario(scenario_dir, "service_apps:echo_app", params)
+    mark = uuid.uuid4().hex
+    proc = _start_until(scenario, mark, "agnobench.service.loadgen", 60)
     try:
-        deadline = time.monotonic() + 60
-        while not any("agnobench.service.loadgen" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
-                      for p in _marked_processes(mark) if Path(f"/proc/{p}").exists()):
-            assert time.monotonic() < deadline and proc.poll() is None, "the load never started"
-            time.sleep(0.1)
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the foreground process
         proc.wait(timeout=30)
         assert _none_left(mark, wait_s=10)
@@ -210,10 +221,7 @@ def _devices() -> set[str]:
 
 @pytest.mark.skipif(__import__("importlib.util").util.find_spec("locust") is None, reason="needs agnobench[locust]")
 def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_dir: ScenarioDir) -> None:
-    import os
     import signal
-    import subprocess
-    import sys
 
     from agnobench.service import netns
 
@@ -224,16 +232,8 @@ def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_
     scenario = _scenario(scenario_dir, "service_apps:echo_app", params)
     mark = uuid.uuid4().hex
     names_before, devices_before = _namespaces(), _devices()
-    proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(scenario), "-o",
-                             str(scenario.parent / "out.json")], cwd=scenario.parent,
-                            env={**os.environ, "AGNOBENCH_TEST_MARK": mark},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = _start_until(scenario, mark, "\0-m\0locust\0", 90)
     try:
-        deadline = time.monotonic() + 90
-        while not any("\0-m\0locust\0" in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
-                      for p in _marked_processes(mark) if Path(f"/proc/{p}").exists()):
-            assert time.monotonic() < deadline and proc.poll() is None, "Locust never started"
-            time.sleep(0.1)
         assert _namespaces() - names_before  # the run's namespaces exist while Locust runs
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
