@@ -9,13 +9,12 @@ with what p99, never a capacity of zero.
 from __future__ import annotations
 
 import statistics
-from typing import Sequence
+from typing import Callable, Sequence
 
 from agnobench.reporters.format import format_bytes, format_count, format_ns
 from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
 from agnobench.service import plan as arithmetic
-from agnobench.service.passrun import headline_windows
 from agnobench.service.results import Capacity, Level, ServerRun, ServiceResult
 
 Pair = tuple[ScenarioResult, ServiceResult]
@@ -124,27 +123,33 @@ def plan_section(pairs: Sequence[Pair]) -> Section | None:
                        "counted."])
 
 
+def _confirmed(run: ServerRun) -> arithmetic.CapacityFigures | None:
+    return arithmetic.figures(run) if run.capacity is not None and run.capacity.confirmed else None
+
+
+def _row(label: str, a: float, b: float, fmt: Callable[[float], str]) -> list[str]:
+    return [label, fmt(a), fmt(b), fmt(a - b), f"×{a / b:.3g}" if b else "—"]
+
+
 def _overhead_rows(agentos: Pair, bare: Pair) -> list[list[str]]:
+    """Each row compares the two apps at the same load: the same closed-loop level, or each one's capacity."""
     rows = []
-    (_, os_svc), (_, bare_svc) = agentos, bare
-    os_run, bare_run = os_svc.runs[0], bare_svc.runs[0]
-    os_w, bare_w = headline_windows(os_run), headline_windows(bare_run)
-    if os_w and bare_w:
-        a = statistics.median(w.server_cpu_per_request_ns for w in os_w)
-        b = statistics.median(w.server_cpu_per_request_ns for w in bare_w)
-        rows.append(["server CPU per request (headline windows)", format_ns(a), format_ns(b),
-                     format_ns(a - b), f"×{a / b:.3g}" if b else "—"])
-    if os_run.levels and bare_run.levels and os_run.levels[0].load.connections == bare_run.levels[0].load.connections:
-        a, b = os_run.levels[0].load.latency.p50, bare_run.levels[0].load.latency.p50
-        rows.append([f"p50 at {os_run.levels[0].load.connections} connection(s) (no queueing)", format_ns(a),
-                     format_ns(b), format_ns(a - b), f"×{a / b:.3g}" if b else "—"])
-    fa, fb = arithmetic.figures(os_run), arithmetic.figures(bare_run)
+    os_run, bare_run = agentos[1].runs[0], bare[1].runs[0]
+    bare_levels = {lv.load.connections: lv for lv in bare_run.levels}
+    for level in os_run.levels:
+        other = bare_levels.get(level.load.connections)
+        if other is not None:
+            conn = f"{level.load.connections} connection{'s' if level.load.connections > 1 else ''}"
+            rows.append(_row(f"server CPU per request at {conn}", level.server_cpu_per_request_ns,
+                             other.server_cpu_per_request_ns, format_ns))
+            if level is os_run.levels[0]:
+                rows.append(_row(f"p50 at {conn} (no queueing)", level.load.latency.p50,
+                                 other.load.latency.p50, format_ns))
+    fa, fb = _confirmed(os_run), _confirmed(bare_run)
     if fa and fb and fa.processes == fb.processes:
-        rows.append([f"req/s at p99 ≤ goal ({fa.processes} process)", format_count(fa.rate), format_count(fb.rate),
-                     format_count(fa.rate - fb.rate), f"×{fa.rate / fb.rate:.3g}"])
-        rows.append(["time per request at that capacity (1 ÷ req/s per process)", format_ns(1e9 / fa.per_process),
-                     format_ns(1e9 / fb.per_process), format_ns(1e9 / fa.per_process - 1e9 / fb.per_process),
-                     f"×{fb.per_process / fa.per_process:.3g}"])
+        rows.append(_row(f"req/s at p99 ≤ goal ({fa.processes} process)", fa.rate, fb.rate, format_count))
+        rows.append(_row("time per request at that capacity (1 ÷ req/s per process)", 1e9 / fa.per_process,
+                         1e9 / fb.per_process, format_ns))
     return rows
 
 
@@ -162,7 +167,8 @@ def overhead_section(pairs: Sequence[Pair]) -> Section | None:
     return Section(title=f"AgentOS overhead: {agentos[0].name} against {bare[0].name}",
                    columns=["figure", "AgentOS", "bare FastAPI route", "AgentOS adds", "ratio"], rows=rows,
                    right={1, 2, 3, 4}, notes=[
-                       "the same agent (mock model, same instructions) answering the same form request; the bare "
+                       "the same agent (mock model, same instructions) answering the same form request, each row at "
+                       "the same load for both (capacity rows only where both capacities were confirmed); the bare "
                        "route awaits agent.arun and returns its content. The difference is what AgentOS's layer "
                        "(its routing, run bookkeeping, session handling, response model) costs per request here."])
 
