@@ -22,6 +22,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from agnobench.harness.signals import deferred
+
 FILE_MODE = 0o666  # minus the umask, as open() and shells do
 _TEMP_PATTERN = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 _NO_TMPFILE = (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT)
@@ -122,11 +124,18 @@ def _place(fd: int, path: Path, exclusive: bool) -> None:
     try:
         os.replace(staged, path)
     except BaseException:
-        os.unlink(staged)
+        staged.unlink(missing_ok=True)  # gone if the rename was done: never mask why we are here
         raise
 
 
 def write_atomic(path: str | Path, data: bytes, *, exclusive: bool = False) -> Path:
+    """Write ``data`` to ``path`` in one step, with SIGINT/SIGTERM/SIGHUP held until it is done
+    (:func:`agnobench.harness.signals.deferred`); see :func:`_write_atomic`."""
+    with deferred():
+        return _write_atomic(path, data, exclusive=exclusive)
+
+
+def _write_atomic(path: str | Path, data: bytes, *, exclusive: bool = False) -> Path:
     """Write ``data`` to ``path`` in one step; ``exclusive`` raises FileExistsError if it exists.
 
     The directory must exist. A character device (``/dev/null``) is written

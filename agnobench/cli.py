@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help is plain text: rich markup ate `agnobench[html]` and `[requires]`
 )
 app.command("list")(list_scenarios)
 app.command("run")(run)

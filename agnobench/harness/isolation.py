@@ -29,6 +29,7 @@ import struct
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
+from agnobench.harness import containment
 from agnobench.harness.layout import fix_addresses
 
 PR_SET_PDEATHSIG = 1
@@ -54,13 +55,16 @@ def die_with_parent_or_exit(parent_pid: int) -> None:
         os._exit(1)
 
 
-def die_with_parent_preexec(parent_pid: int) -> Callable[[], None]:
+def die_with_parent_preexec(parent_pid: int, then: Callable[[], None] | None = None) -> Callable[[], None]:
     """For ``Popen(preexec_fn=...)`` of a worker: :func:`die_with_parent_or_exit` between fork and exec,
-    and the run's fixed address layout (:mod:`agnobench.harness.layout`)."""
+    the run's fixed address layout (:mod:`agnobench.harness.layout`), then ``then`` (joining the child's
+    cgroup: before exec, so a wrapper such as py-spy is inside too)."""
 
     def preexec() -> None:
         fix_addresses()
         die_with_parent_or_exit(parent_pid)
+        if then is not None:
+            then()
 
     return preexec
 
@@ -118,17 +122,23 @@ def unrouted_packets() -> int:
     return total
 
 
+def _kill_all() -> None:
+    """The child's cgroup (what left the group too), then its group; the watchdog goes with them."""
+    containment.kill_own()
+    os.killpg(0, signal.SIGKILL)
+
+
 def _watch(child_pid: int) -> None:
     """The watchdog's life: wait for the child's death, then kill the group (itself included)."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGUSR1, lambda *_: os.killpg(0, signal.SIGKILL))
+        signal.signal(signal.SIGUSR1, lambda *_: _kill_all())
         os.closerange(3, 1 << 16)  # hold no pipe open: the parent's EOF must not wait for the watchdog
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         if _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGUSR1), 0, 0, 0) != 0 or os.getppid() != child_pid:
-            os.killpg(0, signal.SIGKILL)
+            _kill_all()
         while True:
             signal.pause()
     finally:

@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from agnobench.harness import containment
 from agnobench.harness.isolation import NetworkLayers, die_with_parent_or_exit, isolate, start_watchdog
 
 # What a scenario worker imports before it measures; each may fail (an extra not installed), the rest load.
@@ -89,6 +90,7 @@ def become_worker(request: dict[str, Any], events_fd: int, log_fd: int, server_p
     os.close(devnull)
     os.close(log_fd)
     spec = json.loads(Path(request["spec"]).read_text())
+    containment.join(spec.get("cgroup"))  # before anything starts: every process of the worker is inside
     spec["events_fd"] = events_fd
     os.chdir(spec.get("cwd") or os.getcwd())
     sys.argv = [request["work"], request["spec"]]

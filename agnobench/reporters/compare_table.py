@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from agnobench.compare import Comparison, Verdict
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, RIGHT_ALIGNED, cells, side_lists, summary_line
@@ -19,12 +20,12 @@ def render_compare_table(comparison: Comparison, console: Console) -> None:
     for row in comparison.rows:
         row_cells = cells(row)
         style = _STYLE.get(row.verdict) if row.gated else "dim"
-        table.add_row(*row_cells[:-1], f"[{style}]{row_cells[-1]}[/{style}]" if style else row_cells[-1],
+        table.add_row(*row_cells[:-1], Text(row_cells[-1], style or ""),
                       style="dim" if not row.gated else None)
     console.print(table)
     for line in side_lists(comparison):
-        console.print(f"[yellow]{line}[/yellow]")
+        console.print(line, style="yellow")
     colour = "red" if comparison.exit_code else "green"
-    console.print(f"[bold {colour}]{summary_line(comparison)}[/bold {colour}]")
+    console.print(summary_line(comparison), style=f"bold {colour}")
     for note in NOTES:
-        console.print(f"[dim]{note}[/dim]")
+        console.print(note, style="dim")

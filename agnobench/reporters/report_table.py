@@ -37,4 +37,4 @@ def render_go_python_table(block: GoPythonTable, console: Console) -> None:
         table.add_row(*cells)
     console.print(table)
     for note in block.notes:
-        console.print(f"[dim]{note}[/dim]")
+        console.print(note, style="dim")

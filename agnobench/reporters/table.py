@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Sequence
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from agnobench.reporters.section import Section
 from agnobench.reporters.sections import build_sections
 from agnobench.results import ScenarioResult
 
 
-def _colour_marks(cell: str) -> str:
-    return cell.replace("✓", "[green]✓[/green]").replace("✗", "[red]✗[/red]")
+def _colour_marks(cell: str) -> Text:
+    text = Text(cell)
+    text.highlight_words(["✓"], "green")
+    text.highlight_words(["✗"], "red")
+    return text
 
 
 def _rich_table(section: Section, title: str) -> Table:
@@ -23,9 +26,8 @@ def _rich_table(section: Section, title: str) -> Table:
         table.add_column(name, justify="right" if index in section.right else "left",
                          no_wrap=index != section.wrap)
     for index, row in enumerate(section.rows):
-        row = [escape(c) for c in row]  # measured code's error messages may hold [brackets]
         if index in section.failed:
-            cells = [f"[red]{c}[/red]" if c and i > 0 else c for i, c in enumerate(row)]
+            cells: list[str | Text] = [Text(c, "red") if c and i > 0 else c for i, c in enumerate(row)]
         else:
             cells = [_colour_marks(c) if i == section.marks else c for i, c in enumerate(row)]
         table.add_row(*cells)
@@ -40,5 +42,5 @@ def render_table(results: Sequence[ScenarioResult], console: Console, title: str
         heading = f"{title} · {section.title}" if section.title in suites else section.title
         console.print(_rich_table(section, heading))
         for note in section.notes:
-            console.print(f"[dim]{escape(note)}[/dim]")
+            console.print(note, style="dim")
         console.print()

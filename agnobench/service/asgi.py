@@ -33,14 +33,26 @@ def guard() -> None:
     netguard.install()
 
 
-def resolve_app(obj: Any) -> Any:
-    """An ASGI app from what a reference names: a factory is called, an app is used as is."""
+class NotAnApp(TypeError):
+    """The reference (or what its factory returned) is not an ASGI app: uvicorn would answer every request
+    with status 500 and say why only in the server's log."""
+
+
+def resolve_app(obj: Any, reference: str = "the app") -> Any:
+    """An ASGI app from what a reference names: a factory is called, an app is used as is; NotAnApp if
+    the result cannot be one (an ASGI app is a callable taking scope, receive and send)."""
+    app = obj
     if inspect.isfunction(obj) or inspect.ismethod(obj):
         required = [p for p in inspect.signature(obj).parameters.values()
                     if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         if not required:
-            return obj()
-    return obj
+            app = obj()
+            if not callable(app):
+                raise NotAnApp(f"{reference} returned {type(app).__name__}, not an ASGI app (a callable taking "
+                               f"scope, receive, send, such as a FastAPI instance)")
+    if not callable(app):
+        raise NotAnApp(f"{reference} is a {type(app).__name__}, not an ASGI app or a factory returning one")
+    return app
 
 
 def create() -> Any:
@@ -54,4 +66,4 @@ def create() -> Any:
             sys.path.insert(0, entry)
     from agnobench.importing import import_reference
 
-    return resolve_app(import_reference(os.environ[APP_ENV]))
+    return resolve_app(import_reference(os.environ[APP_ENV]), os.environ[APP_ENV])

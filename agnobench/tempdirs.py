@@ -1,0 +1,62 @@
+"""Temporary directories that name their owner, and the sweep that removes those whose owner is gone.
+
+A process killed with SIGKILL runs no clean-up, and a worker killed by its
+parent (Ctrl-C, a timeout) is killed that way: its ``TemporaryDirectory``
+stayed behind (``agnobench-memray-*`` after Ctrl-C, ``agnobench-child-*``
+after agnobench itself was SIGKILLed). So every such directory is named
+``agnobench-KIND-PID-XXXXXXXX`` after the process that made it, and
+:func:`sweep_stale` removes those of processes that no longer run. The
+harness sweeps when a run starts a child and again once the child and its
+tree are dead, so an interrupted scenario leaves nothing, and a SIGKILLed
+agnobench's leftovers go at the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from agnobench.atomicfile import pid_alive
+
+# Only these kinds are ever removed: nothing else in the temporary directory is ours to judge.
+KINDS = ("child", "memray", "profile", "callgrind", "sqlite", "knowledge")
+_OWNED = re.compile(rf"^agnobench-(?:{'|'.join(KINDS)})-(\d+)-")
+
+
+def prefix(kind: str) -> str:
+    """``agnobench-KIND-PID-``: what :func:`sweep_stale` recognises as this process's."""
+    assert kind in KINDS, kind
+    return f"agnobench-{kind}-{os.getpid()}-"
+
+
+def make(kind: str, root: str | Path | None = None) -> Path:
+    """A new directory owned by this process (the caller removes it; the sweep does if it dies first)."""
+    return Path(tempfile.mkdtemp(prefix=prefix(kind), dir=root))
+
+
+@contextmanager
+def owned(kind: str, root: str | Path | None = None) -> Iterator[Path]:
+    """``tempfile.TemporaryDirectory`` named after this process."""
+    with tempfile.TemporaryDirectory(prefix=prefix(kind), dir=root) as directory:
+        yield Path(directory)
+
+
+def sweep_stale(root: str | Path | None = None) -> list[Path]:
+    """Remove the directories of processes that no longer run; what was removed."""
+    base = Path(root or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _OWNED.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False) and not pid_alive(int(match.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
