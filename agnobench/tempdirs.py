@@ -46,6 +46,17 @@ def owned(kind: str, root: str | Path | None = None) -> Iterator[Path]:
         yield Path(directory)
 
 
+def owner_gone(pid: int) -> bool:
+    """No such process, or only its zombie (killed a moment ago, its parent not yet told)."""
+    if not pid_alive(pid):
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
 def sweep_stale(root: str | Path | None = None) -> list[Path]:
     """Remove the directories of processes that no longer run; what was removed."""
     base = Path(root or tempfile.gettempdir())
@@ -56,7 +67,7 @@ def sweep_stale(root: str | Path | None = None) -> list[Path]:
         return removed
     for entry in entries:
         match = _OWNED.match(entry.name)
-        if match and entry.is_dir(follow_symlinks=False) and not pid_alive(int(match.group(1))):
+        if match and entry.is_dir(follow_symlinks=False) and owner_gone(int(match.group(1))):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
     return removed

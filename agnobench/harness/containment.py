@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from agnobench.atomicfile import pid_alive
+from agnobench.tempdirs import owner_gone
 
 _PREFIX = "agnobench-"
 _counter = itertools.count(1)
@@ -172,7 +172,7 @@ def sweep_stale(parent: Path) -> None:
         return
     for entry in entries:
         owner = entry.name[len(_PREFIX):].split("-", 1)[0] if entry.name.startswith(_PREFIX) else ""
-        if owner.isdigit() and entry.is_dir() and not pid_alive(int(owner)):
+        if owner.isdigit() and entry.is_dir() and owner_gone(int(owner)):
             Cgroup(entry).remove()
 
 
