@@ -17,33 +17,19 @@ import os
 import re
 import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from agnobench.atomicfile import pid_alive
+from agnobench.atomicfile import pid_alive, sweep_dead_owners
 
 # Only these kinds are ever removed: nothing else in the temporary directory is ours to judge.
 KINDS = ("child", "memray", "profile", "callgrind", "sqlite", "knowledge")
-_OWNED = re.compile(rf"^agnobench-(?:{'|'.join(KINDS)})-(\d+)-")
+_OWNED = re.compile(rf"^agnobench-(?:{'|'.join(KINDS)})-(?P<pid>\d+)-")
 
 
 def prefix(kind: str) -> str:
     """``agnobench-KIND-PID-``: what :func:`sweep_stale` recognises as this process's."""
     assert kind in KINDS, kind
     return f"agnobench-{kind}-{os.getpid()}-"
-
-
-def make(kind: str, root: str | Path | None = None) -> Path:
-    """A new directory owned by this process (the caller removes it; the sweep does if it dies first)."""
-    return Path(tempfile.mkdtemp(prefix=prefix(kind), dir=root))
-
-
-@contextmanager
-def owned(kind: str, root: str | Path | None = None) -> Iterator[Path]:
-    """``tempfile.TemporaryDirectory`` named after this process."""
-    with tempfile.TemporaryDirectory(prefix=prefix(kind), dir=root) as directory:
-        yield Path(directory)
 
 
 def owner_gone(pid: int) -> bool:
@@ -57,17 +43,13 @@ def owner_gone(pid: int) -> bool:
         return False
 
 
+def _remove_directory(entry: os.DirEntry[str]) -> bool:
+    if not entry.is_dir(follow_symlinks=False):
+        return False
+    shutil.rmtree(entry.path, ignore_errors=True)
+    return True
+
+
 def sweep_stale(root: str | Path | None = None) -> list[Path]:
     """Remove the directories of processes that no longer run; what was removed."""
-    base = Path(root or tempfile.gettempdir())
-    removed = []
-    try:
-        entries = list(os.scandir(base))
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _OWNED.match(entry.name)
-        if match and entry.is_dir(follow_symlinks=False) and owner_gone(int(match.group(1))):
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed.append(Path(entry.path))
-    return removed
+    return sweep_dead_owners(root or tempfile.gettempdir(), _OWNED, _remove_directory, owner_gone)

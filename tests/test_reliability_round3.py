@@ -144,6 +144,16 @@ def test_a_process_the_app_starts_in_the_server_goes_with_it(ops: ScenarioDir) -
     assert _scenarios(out)["svc"]["status"] == "ok"
 
 
+@needs_cgroup
+def test_a_process_the_app_starts_goes_when_the_scenario_times_out(ops: ScenarioDir) -> None:
+    body = SERVICE.replace("duration_s = 0.3", "duration_s = 60").replace("[measure]\n", "[measure]\ntimeout_s = 8\n")
+    ops.write("svc", "round3_ops:app_with_a_helper", suite="service", body=body)
+    out = ops.path / "out.json"
+    result = run_marked("run", "svc.toml", "-o", str(out), cwd=ops.path, timeout=180)
+    assert_clean(result, 1, ops.path)  # the worker, its server and the helper in its own session: all gone
+    assert "timed out" in _scenarios(out)["svc"]["error"]
+
+
 def test_a_factory_that_returns_no_app_is_named(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:not_an_app", suite="service", body=SERVICE)
     out = ops.path / "out.json"
