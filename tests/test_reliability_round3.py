@@ -100,6 +100,18 @@ def test_no_process_a_scenario_started_outlives_it(ops: ScenarioDir, fresh: bool
     assert details["containment"] == "cgroup"
 
 
+def test_without_a_cgroup_a_forked_workers_helpers_still_go(ops: ScenarioDir) -> None:
+    """D2 in the fallback: the worker's session is killed even once the worker itself has exited."""
+    ops.write("starter", "round3_ops:starts_a_helper", body=MEMORY_ONLY)
+    out = ops.path / "out.json"
+    result = run_marked("run", "starter.toml", "--quick", "-o", str(out), cwd=ops.path,
+                        env={containment.DISABLE_ENV: "1"})
+    assert_clean(result, 0, ops.path)
+    details = _scenarios(out)["starter"]["details"]
+    assert details["containment"] == f"process group only ({containment.DISABLE_ENV} is set)"
+    assert details["worker_start"] == "forked from the worker server"
+
+
 @needs_cgroup
 def test_a_sigkilled_agnobench_leaves_no_new_session_behind(ops: ScenarioDir, tmp_path: Path) -> None:
     ops.write("hangs", "round3_ops:hangs_after_a_new_session", body=MEMORY_ONLY + "timeout_s = 300\n")

@@ -35,6 +35,7 @@ from pathlib import Path
 from agnobench.tempdirs import owner_gone
 
 _PREFIX = "agnobench-"
+DISABLE_ENV = "AGNOBENCH_NO_CGROUP"  # set (non-empty): process groups only, as where no cgroup can be made
 _counter = itertools.count(1)
 _EMPTY_WAIT_S = 5.0
 
@@ -178,6 +179,8 @@ def sweep_stale(parent: Path) -> None:
 
 def make(parent: Path | None = None) -> Cgroup:
     """A new cgroup ``agnobench-PID-N`` under ``parent`` (default: this process's own cgroup)."""
+    if os.environ.get(DISABLE_ENV):
+        return Cgroup(None, f"{DISABLE_ENV} is set")
     parent = parent or own_cgroup()
     if parent is None:
         return Cgroup(None, "no cgroup v2 mounted")
