@@ -202,12 +202,13 @@ def test_a_uvicorn_worker_restarted_under_load_fails_the_level(ops: ScenarioDir,
 EVIL = "x</SCRIPT><script>alert(1)</script><!--"
 
 
-def _evil_results(path: Path) -> Path:
-    scenario = {"name": EVIL, "suite": EVIL, "status": "ok", "error": None,
+def _evil_results(path: Path, evil: str = EVIL) -> Path:
+    """A results file whose scenario name, suite, reference label and environment all carry ``evil``."""
+    scenario = {"name": evil, "suite": evil, "status": "ok", "error": None,
                 "metrics": {"time_per_op_ns": {"median": 100.0, "samples": [99.0, 100.0, 101.0]}},
-                "references": [{"key": "k", "label": EVIL, "source": EVIL, "values": {"time_per_op_ns": 90.0}}]}
+                "references": [{"key": "k", "label": evil, "source": evil, "values": {"time_per_op_ns": 90.0}}]}
     path.write_text(json.dumps({"schema": "agnobench/1", "created": "2026-01-01T00:00:00+00:00",
-                                "environment": {"python": EVIL}, "scenarios": [scenario]}))
+                                "environment": {"python": evil}, "scenarios": [scenario]}))
     return path
 
 
@@ -236,6 +237,37 @@ def test_the_run_page_escapes_reference_labels(tmp_path: Path) -> None:
     from agnobench.results import load_results
 
     _assert_inert(render_run_html(load_results(_evil_results(tmp_path / "evil.json")), EVIL))
+
+
+RUNS = "x</SCRIPT><SCRIPT>document.body.dataset.pwned=1</SCRIPT><img src=x onerror=document.body.dataset.pwned=2>"
+
+
+@pytest.mark.parametrize("command", ["report", "history", "compare", "run-page"])
+def test_chromium_runs_no_script_from_the_data(tmp_path: Path, command: str) -> None:
+    """What the battery did: open the page in headless Chromium and see whether the data's script ran."""
+    pytest.importorskip("plotly")
+    from browser import FLAGS, find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    results = _evil_results(tmp_path / "evil.json", RUNS)
+    page = tmp_path / "page.html"
+    if command == "run-page":
+        from agnobench.reporters.html.report import render_run_html
+        from agnobench.results import load_results
+
+        page.write_text(render_run_html(load_results(results), RUNS))
+    else:
+        args = [str(results), str(results)] if command == "compare" else [str(results)]
+        assert run_marked(command, *args, "--html", str(page), cwd=tmp_path).returncode == 0
+    flags = [f for f in FLAGS if not f.startswith("--remote-debugging")]
+    profile = tmp_path / "chromium-profile"
+    dom = subprocess.run([chromium, *flags, f"--user-data-dir={profile}", "--virtual-time-budget=15000",
+                          "--dump-dom", page.resolve().as_uri()], capture_output=True, text=True, timeout=120).stdout
+    body = re.search(r"<body[^>]*>", dom)
+    assert body is not None and "data-pwned" not in body.group(0), body
+    assert 'data-charts-rendered="' in body.group(0)  # the figures' JSON still parsed and every chart drew
 
 
 def test_script_data_reads_back_unchanged() -> None:
