@@ -31,8 +31,9 @@ def _kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a plain file")
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The file's bytes; InputError if it cannot be read, is not a regular file, or is larger than ``max_bytes``.
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES, wanted: str = "a regular file") -> bytes:
+    """The file's bytes; InputError if it cannot be read, is not a regular file (``wanted`` says what it
+    must be), or is larger than ``max_bytes``.
 
     Opened with ``O_NONBLOCK`` (opening a FIFO must not wait for a writer), then checked on the open
     descriptor (no race with a rename), and read to at most ``max_bytes + 1`` bytes (a file that grows).
@@ -45,7 +46,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(path, None, f"is {_kind(mode)}, not a regular file")
+            raise InputError(path, None, f"is {_kind(mode)}: must be {wanted}")
         size = os.fstat(fd).st_size
         if size > max_bytes:
             raise InputError(path, None, f"is {size:,} bytes, more than the {max_bytes:,} an input file may be")
@@ -57,7 +58,7 @@ def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > max_bytes:
-            raise InputError(path, None, f"grew past the {max_bytes:,} bytes an input file may be while read")
+            raise InputError(path, None, f"grew past the {max_bytes:,} bytes an input file may be while it was read")
         return b"".join(chunks)
     except OSError as exc:
         raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None

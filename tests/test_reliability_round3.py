@@ -301,8 +301,8 @@ def _deep(tmp: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind, words", [("fifo", "is a FIFO, not a regular file"),
-                                         ("zero", "is a character device, not a regular file"),
+@pytest.mark.parametrize("kind, words", [("fifo", "is a FIFO: must be a regular file"),
+                                         ("zero", "is a character device: must be a regular file"),
                                          ("huge", "more than the"),
                                          ("deep", "nests more than 64 levels deep")])
 @pytest.mark.parametrize("command", ["report", "compare", "merge", "history"])
