@@ -27,7 +27,8 @@ from types import TracebackType
 from typing import IO, Mapping
 
 from agnobench.service import procstat
-from agnobench.service.asgi import APP_ENV, PATHS_ENV
+from agnobench.measure import netguard
+from agnobench.service.asgi import APP_ENV, NAMESPACE_ENV, NETWORK_REPORT_ENV, PATHS_ENV
 from agnobench.service.lifeline import die_with_parent_preexec
 from agnobench.service.serve import HOST
 
@@ -55,6 +56,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self._log: IO[bytes] | None = None
+        self._network_report: str | None = None  # the server names refused network calls here (netguard)
 
     @property
     def host(self) -> str:
@@ -75,11 +77,16 @@ class Server:
         env = {**os.environ, **self.spec.env, "AGNO_TELEMETRY": "false", "PYTHONUNBUFFERED": "1",
                APP_ENV: self.spec.app, PATHS_ENV: os.pathsep.join(self.spec.paths)}
         env["PYTHONPATH"] = os.pathsep.join([*self.spec.paths, *filter(None, [os.environ.get("PYTHONPATH")])])
+        env[NAMESPACE_ENV] = "1" if netguard.in_namespace() else "0"
+        if self._network_report is not None:
+            env[NETWORK_REPORT_ENV] = self._network_report
         return env
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
         self._log = tempfile.TemporaryFile()
+        handle, self._network_report = tempfile.mkstemp(prefix="agnobench-netreport-")
+        os.close(handle)
         argv = [sys.executable, "-m", "agnobench.service.serve", "--workers", str(self.spec.workers),
                 "--ready-fd", str(write_fd), "--parent", str(os.getpid())]
         try:
@@ -156,6 +163,13 @@ class Server:
             proc.wait()
         elif proc is not None:
             _signal_group(proc.pid, signal.SIGKILL)  # the leader exited; its group may not have
+        if self._network_report is not None:  # what the server refused becomes the worker's own attempt
+            netguard.absorb(self._network_report)
+            try:
+                os.unlink(self._network_report)
+            except OSError:
+                pass
+            self._network_report = None
 
 
 def _signal_group(pgid: int, signum: int) -> None:
