@@ -6,6 +6,7 @@ import typer
 
 from agnobench import __version__
 from agnobench.commands.ab import ab
+from agnobench.commands.bisect import bisect
 from agnobench.commands.compare import compare
 from agnobench.commands.export import export
 from agnobench.commands.history import history
@@ -34,6 +35,7 @@ app.command("export")(export)
 app.command("merge")(merge)
 app.command("history")(history)
 app.command("ab")(ab)
+app.command("bisect")(bisect)
 
 
 def _version_callback(value: bool) -> None:

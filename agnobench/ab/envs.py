@@ -83,8 +83,14 @@ def agnobench_requirements(extras: tuple[str, ...] = ()) -> list[str]:
     return sorted(set(chosen))
 
 
+UV_ENV = "AGNOBENCH_UV"  # the uv to build sides with, or "0" for the standard venv and pip
+
+
 def find_uv() -> str | None:
-    """uv beside this interpreter (installed with agnobench) or on PATH."""
+    """uv as ``AGNOBENCH_UV`` names it, else beside this interpreter (installed with agnobench), else on PATH."""
+    chosen = os.environ.get(UV_ENV)
+    if chosen is not None:
+        return None if chosen in ("", "0") else chosen
     beside = Path(sys.executable).parent / "uv"
     return str(beside) if beside.is_file() else shutil.which("uv")
 

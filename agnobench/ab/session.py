@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 from agnobench.ab.envs import SideEnv, _declarations_hash, build_env, environment_diff
 from agnobench.ab.measure import (STATUS_FAILED, ABSettings, ScenarioAB, bursts_mode, measure_abba,
                                   measure_bursts)
-from agnobench.ab.sides import Side, SideKind, repo_root, resolve_commit
+from agnobench.ab.sides import Side, SideKind, parse_side, repo_root, resolve_commit
 from agnobench.ab.worktrees import Worktrees
 from agnobench.environment import describe
 from agnobench.scenario import Scenario
@@ -106,3 +106,15 @@ def run_ab(a: SideEnv, b: SideEnv, repo: Path | None, scenarios: Sequence[Scenar
         keep(outcome)
     result.complete = True
     return result
+
+
+def compare_sides(texts: tuple[str, str], scenarios: Sequence[Scenario], settings: ABSettings, quick: bool,
+                  extras: tuple[str, ...], cwd: Path, progress: Callable[[str], None],
+                  on_ready: Callable[[ABResult], None] = lambda _: None,
+                  keep: Callable[[ScenarioAB], None] = lambda _: None) -> ABResult:
+    """One whole ``ab``: parse, build (worktrees removed on every way out), say what differs, measure."""
+    sides = [parse_side(text, cwd) for text in texts]
+    with ExitStack() as stack:
+        envs, repo = prepare_sides(sides, cwd, stack, extras, progress)
+        on_ready(ABResult(envs[0], envs[1], settings))
+        return run_ab(envs[0], envs[1], repo, scenarios, settings, quick, progress, keep)

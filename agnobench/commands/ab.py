@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from agnobench.ab.envs import SideInstallError
 from agnobench.ab.measure import ABSettings, ScenarioAB
 from agnobench.ab.report import render_json, render_markdown, render_table, scenario_line
-from agnobench.ab.session import ABResult, prepare_sides, run_ab
-from agnobench.ab.sides import parse_side
+from agnobench.ab.session import ABResult, compare_sides
 from agnobench.catalog import select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.commands.compare import append_step_summary
@@ -24,15 +23,40 @@ from agnobench.harness.signals import Interrupted, interruptible
 from agnobench.metrics import TIME_THRESHOLD_PCT
 from agnobench.outputs import check_output_file, write_output
 
+SIDE_FORMS = "agno==VERSION (any pip requirement), a path to a Python project, git:REF, or current"
 
-def default_output() -> Path:
-    return Path("results") / f"ab-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.json"
+
+def default_output(kind: str = "ab") -> Path:
+    return Path("results") / f"{kind}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.json"
+
+
+def settings_from(quick: bool, threshold: float, pairs: Optional[int]) -> ABSettings:
+    overrides: dict[str, object] = {"threshold_pct": threshold}
+    if pairs:
+        overrides["pairs"] = pairs
+    return ABSettings.quick(**overrides) if quick else ABSettings(**overrides)  # type: ignore[arg-type]
+
+
+def progress_printer(err: Console) -> "typer.models.Any":
+    return lambda message: err.print(f"[dim]{escape(message)}[/dim]")
+
+
+def print_environments(result: ABResult, err: Console) -> None:
+    """What differs between the two environments, before anything is measured: often the real cause."""
+    err.print(escape(f"A: {result.a.side.label} · agno {result.a.agno or '?'} · {result.a.python}"))
+    err.print(escape(f"B: {result.b.side.label} · agno {result.b.agno or '?'} · {result.b.python}"))
+    differ = ", ".join(f"{n} {x or '—'} → {y or '—'}" for n, x, y in result.diff) or "none"
+    err.print(escape(f"packages that differ (A → B): {differ}"))
+
+
+def install_failure(exc: SideInstallError) -> typer.Exit:
+    print(f"error: side {exc.side.label}: does not install; the installer's last lines:\n{exc.tail}", file=sys.stderr)
+    return typer.Exit(EXIT_BAD_INPUT)
 
 
 @fail_on_bad_input
 def ab(
-    side_a: str = typer.Argument(..., metavar="A", help="The baseline side: agno==VERSION (any pip requirement), "
-                                 "a path to a Python project, git:REF, or current."),
+    side_a: str = typer.Argument(..., metavar="A", help=f"The baseline side: {SIDE_FORMS}."),
     side_b: str = typer.Argument(..., metavar="B", help="The side judged against A, in the same forms."),
     selectors: Optional[List[str]] = typer.Argument(None, metavar="[SCENARIO|SUITE|PATH.toml]...",
                                                     help="What to compare; none: the default suite."),
@@ -56,45 +80,39 @@ def ab(
     gate's verdict. Exit codes: 0 no regression, 1 a regression or a failed
     scenario, 2 bad input or a side that does not install.
 
-    Examples: agnobench ab agno==3.1.9 agno==3.1.10 agent-create-simple;
-    agnobench ab git:main git:HEAD my_agents.toml; agnobench ab current ../agno/libs/agno.
+    Examples: agnobench ab agno==3.1.9 agno==3.1.10 agent-create-simple ·
+    agnobench ab git:main git:HEAD my_agents.toml · agnobench ab current ../agno/libs/agno
     """
     err = stderr_console()
-    cwd = Path.cwd()
-    sides = [parse_side(side_a, cwd), parse_side(side_b, cwd)]
     scenarios = select(selectors or [], suite or [])
     out_path = check_output_file(output or default_output(), "results file (-o)")
-    settings = (ABSettings.quick if quick else ABSettings)(threshold_pct=threshold, **({"pairs": pairs} if pairs
-                                                                                        else {}))
-    result: ABResult | None = None
-    progress = lambda message: err.print(f"[dim]{escape(message)}[/dim]")  # noqa: E731
-    code = EXIT_OK
+    settings = settings_from(quick, threshold, pairs)
+    ready: list[ABResult] = []
     done: list[ScenarioAB] = []
-    with ExitStack() as stack:
-        try:
-            with interruptible():
-                envs, repo = prepare_sides(sides, cwd, stack, tuple(extra or ()), progress)
-                result = ABResult(envs[0], envs[1], settings)
-                _print_environments(result, err)
 
-                def keep(outcome: ScenarioAB) -> None:
-                    done.append(outcome)
-                    err.print(escape(scenario_line(outcome)))
+    def keep(outcome: ScenarioAB) -> None:
+        done.append(outcome)
+        err.print(escape(scenario_line(outcome)))
 
-                result = run_ab(envs[0], envs[1], repo, scenarios, settings, quick, progress, keep)
-        except SideInstallError as exc:
-            print(f"error: side {exc.side.label}: does not install:\n{exc.tail}", file=sys.stderr)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
-        except Interrupted as stop:
-            if result is not None:
-                result.scenarios = done
-                result.complete = False
-                write_output(out_path, render_json(result))
-            print(f"agnobench: interrupted by {stop.name}; both sides' workers stopped"
-                  + (f"; kept {len(result.scenarios)} scenario(s) in {out_path}" if result is not None else ""),
-                  file=sys.stderr)
-            raise typer.Exit(stop.exit_code) from None
-    assert result is not None
+    def on_ready(result: ABResult) -> None:
+        ready.append(result)
+        print_environments(result, err)
+
+    try:
+        with interruptible():
+            result = compare_sides((side_a, side_b), scenarios, settings, quick, tuple(extra or ()), Path.cwd(),
+                                   progress_printer(err), on_ready, keep)
+    except SideInstallError as exc:
+        raise install_failure(exc) from None
+    except Interrupted as stop:
+        kept = ""
+        if ready:
+            partial = ready[0]
+            partial.scenarios, partial.complete = done, False
+            write_output(out_path, render_json(partial))
+            kept = f"; kept {len(done)} scenario(s) in {out_path}"
+        print(f"agnobench: interrupted by {stop.name}; both sides' workers stopped{kept}", file=sys.stderr)
+        raise typer.Exit(stop.exit_code) from None
     write_output(out_path, render_json(result))
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(result) + "\n")
@@ -104,20 +122,4 @@ def ab(
         render_table(result, stdout_console())
     append_step_summary(render_markdown(result))
     err.print(f"Results written to {escape(str(out_path))}")
-    if result.regressions or result.failed:
-        code = EXIT_FAILED
-    raise typer.Exit(code)
-
-
-def _print_environments(result: ABResult, err: object) -> None:
-    """What differs between the two environments, before anything is measured: often the real cause."""
-    console = err  # a rich Console
-    lines = [f"A: {result.a.side.label} · agno {result.a.agno or '?'} · {result.a.python}",
-             f"B: {result.b.side.label} · agno {result.b.agno or '?'} · {result.b.python}"]
-    if result.diff:
-        lines.append("packages that differ (A → B): " + ", ".join(f"{n} {x or '—'} → {y or '—'}"
-                                                                  for n, x, y in result.diff))
-    else:
-        lines.append("packages that differ: none")
-    for line in lines:
-        console.print(escape(line))  # type: ignore[attr-defined]
+    raise typer.Exit(EXIT_FAILED if result.regressions or result.failed else EXIT_OK)
