@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import queue
 import signal
 import socket
 import sys
@@ -63,3 +64,31 @@ def connects_late_and_swallows_it() -> None:
             socket.create_connection(("192.0.2.1", 80), timeout=0.2).close()
         except OSError:
             pass
+
+
+_handler: threading.Thread | None = None
+_events: "queue.Queue[int]" = queue.Queue()
+
+
+def _handle() -> None:
+    while True:
+        _events.get()
+        _events.task_done()
+
+
+def hands_events_to_a_thread() -> bool:
+    """Like CrewAI's run: the first call starts a handler thread, every call hands it an event and waits.
+    Records, once per process, whether the handler is alive in the process that runs the op."""
+    global _handler
+    if _handler is None:
+        _handler = threading.Thread(target=_handle, name="EventHandler", daemon=True)
+        _handler.start()
+    pid = os.getpid()
+    if pid not in _probed:
+        _probed.add(pid)
+        with open(os.environ[PROBE_ENV], "a", encoding="utf-8") as out:
+            out.write(json.dumps({"pid": pid, "handler_alive": _handler.is_alive()}) + "\n")
+    if _handler.is_alive():
+        _events.put(1)
+        _events.join()
+    return _handler.is_alive()

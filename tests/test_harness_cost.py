@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from agnobench.reporters.guard_notes import hook_notes
+from agnobench.reporters.harness_notes import hook_notes, thread_notes
 from agnobench.results import ScenarioResult
 from conftest import TESTS_DIR, ScenarioDir, run_cli
 from test_reliability_harness import needs_netns, run_in_netns
@@ -49,7 +49,7 @@ def test_timing_children_carry_no_hook_and_the_check_run_does(cost_dir: Scenario
     clean = [p for p in probes if not p["hook_saw_event"]]
     # The check run's child alone saw the event; the worker, the sizing child and every timing child did not.
     assert len(hooked) == 1, probes
-    assert len(clean) >= 5, probes  # the worker's own call, the sizing child, 3 timing children under --quick
+    assert len(clean) >= 4, probes  # the sizing child and 3 timing children under --quick (the worker never calls)
     for probe in clean:
         assert probe["trace"] is False and probe["profile"] is False, probe
         assert probe["thread_trace"] is False and probe["thread_profile"] is False, probe
@@ -120,3 +120,26 @@ def test_count_events_gives_events_per_call() -> None:
             "print(count_events(op, calls=3, budget_s=60))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "(7.0, {'agnobench.test.seven': 7.0})", proc.stderr
+
+
+def test_every_measuring_process_runs_the_threads_the_op_starts(cost_dir: ScenarioDir) -> None:
+    """An op whose first call starts a thread (CrewAI's event loop): no fork may run it without that thread."""
+    cost_dir.write("handler", "harness_cost_ops:hands_events_to_a_thread",
+                   body='[measure]\npasses = ["timing", "memory"]\n')
+    probe_file = cost_dir.path / "probes.jsonl"
+    out = cost_dir.path / "out.json"
+    result = run_cli("run", "handler.toml", "--quick", "-o", str(out), cwd=cost_dir.path,
+                     env={"AGNOBENCH_TEST_PROBE": str(probe_file)})
+    assert result.returncode == 0, result.stderr
+    probes = _probes(probe_file)
+    assert len(probes) >= 5 and all(p["handler_alive"] for p in probes), probes
+    details = json.loads(out.read_text())["scenarios"][0]["details"]
+    assert details["threads_before_measuring"] == [] and details["check_run"] == "forked child"
+
+
+def test_threads_running_after_setup_are_named_under_the_table() -> None:
+    threaded = ScenarioResult(name="crew", suite="s", details={"threads_before_measuring": ["CrewAIEventsLoop"]})
+    calm = ScenarioResult(name="calm", suite="s", details={"threads_before_measuring": []})
+    [note] = thread_notes([threaded, calm])
+    assert "crew (CrewAIEventsLoop)" in note and "calm" not in note
+    assert thread_notes([calm]) == []

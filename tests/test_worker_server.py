@@ -34,11 +34,7 @@ def ops_dir(scenario_dir: ScenarioDir) -> ScenarioDir:
 
 
 def _identities(marker: Path) -> list[dict]:
-    """The workers' identities; the check run's child, a fork of a worker that calls the op first, records one
-    too, and is left out (its parent is a recorded worker)."""
-    found = [json.loads(path.read_text()) for path in sorted(marker.parent.glob(marker.name + ".identity.*"))]
-    workers = {i["pid"] for i in found}
-    return [i for i in found if i["ppid"] not in workers]
+    return [json.loads(path.read_text()) for path in sorted(marker.parent.glob(marker.name + ".identity.*"))]
 
 
 def _run_two(ops_dir: ScenarioDir, tmp_path: Path, *extra: str) -> tuple[list[dict], dict[str, dict]]:

@@ -1,6 +1,6 @@
-"""The note under a table whose timings include the network guard's audit hook.
+"""Notes under a table about conditions of the harness that touch its figures.
 
-Where a worker cannot have a network namespace of its own (not root), the
+The network guard's audit hook: where a worker cannot have a network namespace of its own (not root), the
 audit hook is the only network guard, so it stays in every measuring process
 and is called for every audited event an op fires (``id()`` in each
 ``copy.deepcopy`` step among them). The check run counts those events per op
@@ -37,3 +37,14 @@ def hook_notes(results: Sequence[ScenarioResult]) -> list[str]:
     return [f"⚠ network guard: its audit hook ran during measurement ({why}), and these figures include its cost: "
             f"one call per audited event — per op: {', '.join(busy[:SHOWN])}{more} (docs/harness.md). "
             f"As root, workers get a network namespace instead and carry no hook."]
+
+
+def thread_notes(results: Sequence[ScenarioResult]) -> list[str]:
+    """Scenarios whose worker ran threads after setup: its forks (every measuring process) have none of them."""
+    named = [f"{r.name} ({', '.join(r.details['threads_before_measuring'][:3])})" for r in results
+             if r.details.get("threads_before_measuring")]
+    if not named:
+        return []
+    return [f"⚠ threads were running after setup in {'; '.join(named[:SHOWN])}: the measuring processes are forks "
+            f"of the worker and have none of them, so work those threads would do is not in these figures "
+            f"(docs/harness.md)."]
