@@ -11,7 +11,7 @@ from rich.table import Table
 from tabulate import tabulate
 
 from agnobench.ab.measure import ScenarioAB
-from agnobench.ab.session import ABResult
+from agnobench.ab.session import ABResult, metric_label
 from agnobench.metrics import metric_info
 from agnobench.reporters.format import format_value
 
@@ -34,7 +34,7 @@ def _rows(result: ABResult) -> list[list[str]]:
             continue
         for index, metric in enumerate(scenario.metrics):
             unit = metric_info(metric.metric).unit
-            label = "time/op (wall)" if metric.metric == "time_per_op_ns" else metric_info(metric.metric).label
+            label = "time/op (wall)" if metric.metric == "time_per_op_ns" else metric_label(metric.metric)
             ratio, interval = _ratio(metric.ratio, metric.low, metric.high)
             rows.append([scenario.name if index == 0 else "", label, format_value(unit, metric.a),
                          format_value(unit, metric.b), ratio, interval, _MARK[metric.verdict.value]])

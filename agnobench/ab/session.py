@@ -19,6 +19,7 @@ from agnobench.ab.measure import (STATUS_FAILED, ABSettings, ScenarioAB, bursts_
 from agnobench.ab.sides import Side, SideKind, parse_side, repo_root, resolve_commit
 from agnobench.ab.worktrees import Worktrees
 from agnobench.environment import describe
+from agnobench.metrics import metric_info
 from agnobench.scenario import Scenario
 
 SCHEMA = "agnobench-ab/1"
@@ -41,7 +42,7 @@ class ABResult:
 
     @property
     def regressions(self) -> list[str]:
-        return [f"{s.name} {m.metric}" for s in self.scenarios for m in s.metrics if m.fails]
+        return [f"{s.name} {metric_label(m.metric)}" for s in self.scenarios for m in s.metrics if m.fails]
 
     @property
     def failed(self) -> list[ScenarioAB]:
@@ -58,6 +59,10 @@ class ABResult:
                 "settings": {k: getattr(self.settings, k) for k in self.settings.__dataclass_fields__},
                 "scenarios": [s.to_dict() for s in self.scenarios],
                 "regressions": len(self.regressions), "failed": len(self.failed)}
+
+
+def metric_label(name: str) -> str:
+    return "time/op" if name == "time_per_op_ns" else metric_info(name).label
 
 
 def _identity(side: Side, repo: Path | None) -> str:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from agnobench.ab.envs import SideInstallError
+from agnobench.ab.html import render_ab_html
 from agnobench.ab.measure import ABSettings, ScenarioAB
 from agnobench.ab.report import render_json, render_markdown, render_table, scenario_line
 from agnobench.ab.session import ABResult, compare_sides
@@ -69,6 +70,8 @@ def ab(
     extra: Optional[List[str]] = typer.Option(None, "--extra", help="An agnobench extra to install on both sides "
                                               "(e.g. frameworks, knowledge); repeatable."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Results file (default results/ab-TIME.json)."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML page: the verdict, "
+                                        "a plot of B ÷ A with its interval per scenario, the table."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, md (a PR comment) or json."),
 ) -> None:
     """Compare two versions of agno (or of your project) on the same scenarios, in one command.
@@ -86,6 +89,7 @@ def ab(
     err = stderr_console()
     scenarios = select(selectors or [], suite or [])
     out_path = check_output_file(output or default_output(), "results file (-o)")
+    html_path = check_output_file(html, "HTML page (--html)") if html is not None else None
     settings = settings_from(quick, threshold, pairs)
     ready: list[ABResult] = []
     done: list[ScenarioAB] = []
@@ -114,6 +118,8 @@ def ab(
         print(f"agnobench: interrupted by {stop.name}; both sides' workers stopped{kept}", file=sys.stderr)
         raise typer.Exit(stop.exit_code) from None
     write_output(out_path, render_json(result))
+    if html_path is not None:
+        write_output(html_path, render_ab_html(result), "HTML page (--html)")
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(result) + "\n")
     elif fmt is OutputFormat.md:
