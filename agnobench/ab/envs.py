@@ -170,8 +170,9 @@ def link_agnobench(venv: Path) -> None:
     if link.is_symlink() or link.exists():
         link.unlink()
     link.symlink_to(target, target_is_directory=True)
-    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", where], capture_output=True, text=True,
+                               check=True).stdout.strip())
     (site / "agnobench-ab-code.pth").write_text(str(code) + "\n")
 
 

@@ -84,8 +84,9 @@ class MetricAB:
     def to_dict(self) -> dict[str, Any]:
         finite = math.isfinite(self.ratio)  # a metric that was 0 on A: no ratio (JSON has no Infinity)
         return {"metric": self.metric, "a": self.a, "b": self.b, "ratio": self.ratio if finite else None,
-                "low": self.low, "high": self.high, "change_pct": self.change_pct if finite else None, "threshold_pct": self.threshold_pct,
-                "verdict": self.verdict.value, "method": self.method, "fails": self.fails}
+                "low": self.low, "high": self.high, "change_pct": self.change_pct if finite else None,
+                "threshold_pct": self.threshold_pct, "verdict": self.verdict.value, "method": self.method,
+                "fails": self.fails}
 
 
 @dataclass
@@ -184,7 +185,7 @@ def measure_bursts(scenario: Scenario, a_env: SideEnv, b_env: SideEnv, repo: Pat
             for index in range(settings.pairs):
                 progress(f"{scenario.name}: interleaved bursts, pair {index + 1} of {settings.pairs}")
                 pairs.append(_pair(a, b, index, calls, settings))
-            memory = ({}, {})
+            memory: tuple[dict[str, float], dict[str, float]] = ({}, {})
             if settings.memory:
                 progress(f"{scenario.name}: memory pass on each side")
                 memory = (_memory(a, settings.hold), _memory(b, settings.hold))

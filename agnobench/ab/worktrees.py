@@ -69,7 +69,8 @@ class Worktrees:
         folder.parent.mkdir(parents=True, exist_ok=True)
         proc = _git(self.repo, "worktree", "add", "--detach", "--force", str(folder), commit)
         if proc.returncode != 0:
-            raise RuntimeError(f"git worktree add {commit[:12]}: {(proc.stderr.strip().splitlines() or ['failed'])[-1]}")
+            why = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+            raise RuntimeError(f"git worktree add {commit[:12]}: {why}")
         self.paths.append(folder)
         return folder
 
