@@ -22,7 +22,7 @@ from pathlib import Path
 from agnobench.atomicfile import pid_alive, sweep_dead_owners
 
 # Only these kinds are ever removed: nothing else in the temporary directory is ours to judge.
-KINDS = ("child", "memray", "profile", "callgrind", "sqlite", "knowledge")
+KINDS = ("child", "memray", "profile", "callgrind", "sqlite", "knowledge", "netreport")
 _OWNED = re.compile(rf"^agnobench-(?:{'|'.join(KINDS)})-(?P<pid>\d+)-")
 
 
@@ -43,13 +43,17 @@ def owner_gone(pid: int) -> bool:
         return False
 
 
-def _remove_directory(entry: os.DirEntry[str]) -> bool:
-    if not entry.is_dir(follow_symlinks=False):
+def _remove(entry: os.DirEntry[str]) -> bool:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path, ignore_errors=True)
+        return True
+    try:
+        os.unlink(entry.path)  # a file (the service server's network report), or a symlink, not followed
+    except OSError:
         return False
-    shutil.rmtree(entry.path, ignore_errors=True)
     return True
 
 
 def sweep_stale(root: str | Path | None = None) -> list[Path]:
-    """Remove the directories of processes that no longer run; what was removed."""
-    return sweep_dead_owners(root or tempfile.gettempdir(), _OWNED, _remove_directory, owner_gone)
+    """Remove the directories (and files) of processes that no longer run; what was removed."""
+    return sweep_dead_owners(root or tempfile.gettempdir(), _OWNED, _remove, owner_gone)

@@ -154,6 +154,8 @@ class ForkServer:
             self.broken("the worker server did not start" + (f": {tail}" if tail else ""))
         elif ready.get("threads") != 1:
             self.broken(f"the worker server runs {ready.get('threads')} threads after its imports; forking is unsafe")
+        elif ready.get("network"):
+            self.broken(f"the worker server's imports tried the network ({'; '.join(ready['network'][:2])})")
 
     def launch(self, work: str, spec_path: str, events_fd: int, log_fd: int) -> ForkedWorker | None:
         """Fork a worker running ``work`` (``module:function``) on the spec; None: use a fresh interpreter."""

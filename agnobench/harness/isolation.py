@@ -39,6 +39,7 @@ SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 _IFREQ = "16sH22x"  # struct ifreq: name, then ifr_flags in the union
 
+NETNS_ENV = "AGNOBENCH_NETNS"  # "0": no network namespace for workers, as for a user who is not root
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _PRCTL = _LIBC.prctl  # resolved here, not between fork and exec
 _UNSHARE = _LIBC.unshare
@@ -73,8 +74,9 @@ def die_with_parent_preexec(parent_pid: int, then: Callable[[], None] | None = N
 class NetworkLayers:
     """Which layers of the network guard hold in this child (recorded in the results)."""
 
-    audit_hook: bool = False  # Python-level socket calls: refused before the call, named in the error
-    namespace: bool = False  # own network namespace, loopback only: covers child processes and native code
+    audit_hook: bool = False  # the measuring process carries the audit hook (and its cost: docs/harness.md)
+    namespace: bool = False  # own network namespace, loopback only: covers Python, child processes, native code
+    check_run_hook: bool = False  # the check run's child carries the hook: names a Python call before it is made
     namespace_error: str | None = None  # why not, when not (e.g. not root)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,7 +180,9 @@ def isolate(isolate_network: bool, watchdog: bool = True) -> NetworkLayers:
     if watchdog:  # the harness started the child's session: the whole group is ours to kill
         start_watchdog()
     layers = NetworkLayers()
-    if isolate_network:
+    if isolate_network and os.environ.get(NETNS_ENV) == "0":
+        layers.namespace_error = f"switched off by {NETNS_ENV}=0"  # as where unshare is refused: the hook guards
+    elif isolate_network:
         enter_own_network(layers)
     else:
         layers.namespace_error = "not asked for"

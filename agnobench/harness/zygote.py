@@ -23,7 +23,8 @@ Protocol (a ``SOCK_SEQPACKET`` socket, one JSON message per packet):
 
 - argv: the socket's descriptor, ``1``/``0`` (own network namespace or not), a JSON list of modules to
   import beyond ``PRELOAD``;
-- server → parent, once: ``{"ready": true, "threads": N, "preload_s": S, "not_preloaded": [...]}``;
+- server → parent, once: ``{"ready": true, "threads": N, "preload_s": S, "not_preloaded": [...],
+  "network": [...]}`` (it serves only with one thread and no network attempt);
 - parent → server: ``{"work": "module:function", "spec": PATH}`` with the
   event pipe's and the log file's descriptors attached;
 - server → parent: ``{"pid": P}`` once forked, ``{"pid": P, "returncode": R}`` once reaped.
@@ -125,6 +126,7 @@ def _serve_requests(sock: socket.socket, layers: NetworkLayers) -> None:
 
 def main() -> None:
     from agnobench.harness.child import guard_process
+    from agnobench.measure import netguard
 
     sock = socket.socket(fileno=int(sys.argv[1]))
     isolate_network = sys.argv[2] == "1"
@@ -132,9 +134,13 @@ def main() -> None:
     layers = isolate(isolate_network, watchdog=False)  # workers are in their own sessions, with their own
     guard_process(layers)
     seconds, failed = preload(PRELOAD + extra)
+    # An import that tried the network (and swallowed the refusal) would be inherited unseen by every worker,
+    # which counts afresh: the parent then starts fresh workers, which import, and are caught, themselves.
+    network = netguard.violations()
     # A thread here would be copied into no worker, and a lock it held would stay held in all of them.
-    _send(sock, ready=True, threads=threading.active_count(), preload_s=round(seconds, 3), not_preloaded=failed)
-    if threading.active_count() == 1:
+    _send(sock, ready=True, threads=threading.active_count(), preload_s=round(seconds, 3), not_preloaded=failed,
+          network=network)
+    if threading.active_count() == 1 and not network:
         _serve_requests(sock, layers)
 
 

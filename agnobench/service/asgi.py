@@ -26,11 +26,21 @@ PATHS_ENV = "AGNOBENCH_SERVICE_PATHS"
 SUPERVISOR_ENV = "AGNOBENCH_SERVICE_SUPERVISOR"  # pid of the server process that spawned the uvicorn workers
 
 
+NAMESPACE_ENV = "AGNOBENCH_SERVICE_NETNS"  # "1": the server runs in the worker's own network namespace
+NETWORK_REPORT_ENV = "AGNOBENCH_SERVICE_NETWORK_REPORT"  # file the server names refused calls in
+
+
 def guard() -> None:
+    """Telemetry off and the network guard in, as in a worker (docs/harness.md): in the worker's network
+    namespace the server carries no audit hook, which every request would pay for, and the namespace's
+    refused-packet count (read by the worker) catches an attempt; without one the hook refuses and names
+    it, and reports it to the worker's file, since the app may swallow the error."""
     os.environ["AGNO_TELEMETRY"] = "false"
     from agnobench.measure import netguard
 
-    netguard.install()
+    namespace = os.environ.get(NAMESPACE_ENV) == "1"
+    netguard.install(namespace=namespace, hook=not namespace)
+    netguard.report_to(os.environ.get(NETWORK_REPORT_ENV) or None)
 
 
 class NotAnApp(TypeError):

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, Mapping
 
+from agnobench import tempdirs
 from agnobench.harness import containment
 from agnobench.service import procstat
-from agnobench.service.asgi import APP_ENV, PATHS_ENV
+from agnobench.measure import netguard
+from agnobench.service.asgi import APP_ENV, NAMESPACE_ENV, NETWORK_REPORT_ENV, PATHS_ENV
 from agnobench.service.lifeline import die_with_parent_preexec
 from agnobench.service.serve import HOST
 
@@ -64,6 +66,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self._log: IO[bytes] | None = None
+        self._network_report: str | None = None  # the server names refused network calls here (netguard)
         self._cgroup: containment.Cgroup | None = None
 
     @property
@@ -85,11 +88,16 @@ class Server:
         env = {**os.environ, **self.spec.env, "AGNO_TELEMETRY": "false", "PYTHONUNBUFFERED": "1",
                APP_ENV: self.spec.app, PATHS_ENV: os.pathsep.join(self.spec.paths)}
         env["PYTHONPATH"] = os.pathsep.join([*self.spec.paths, *filter(None, [os.environ.get("PYTHONPATH")])])
+        env[NAMESPACE_ENV] = "1" if netguard.in_namespace() else "0"
+        if self._network_report is not None:
+            env[NETWORK_REPORT_ENV] = self._network_report
         return env
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
         self._log = tempfile.TemporaryFile()
+        handle, self._network_report = tempfile.mkstemp(prefix=tempdirs.prefix("netreport"))
+        os.close(handle)
         self._cgroup = containment.make()  # under the worker's: what the app starts, in any session, goes too
         argv = [sys.executable, "-m", "agnobench.service.serve", "--workers", str(self.spec.workers),
                 "--ready-fd", str(write_fd), "--parent", str(os.getpid())]
@@ -174,6 +182,13 @@ class Server:
             _signal_group(proc.pid, signal.SIGKILL)  # the leader exited; its group may not have
         if self._cgroup is not None:
             self._cgroup.remove()  # what left the group (a new session, a double fork) goes too
+        if self._network_report is not None:  # what the server refused becomes the worker's own attempt
+            netguard.absorb(self._network_report)
+            try:
+                os.unlink(self._network_report)
+            except OSError:
+                pass
+            self._network_report = None
 
 
 def _signal_group(pgid: int, signum: int) -> None:
