@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import signal
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 from agnobench.ab.envs import SideEnv, side_environ
 from agnobench.harness.isolation import die_with_parent_preexec
+from agnobench.harness.spawn import kill_group
 
 SIDE_WORKER = Path(__file__).with_name("side_worker.py")
 OUTPUT_TAIL = 6
@@ -135,10 +135,6 @@ class SideWorker:
             os.close(self._from)
             self._from = None
         if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self.proc.wait()
+            kill_group(self.proc)
             self.proc = None
         self._log.close()
