@@ -110,6 +110,23 @@ def test_the_estimate_cancels_a_machine_that_changes_speed_twofold() -> None:
     assert b_alone / a_alone < 1.0
 
 
+def test_a_layouts_luck_widens_the_interval_instead_of_moving_the_verdict() -> None:
+    """Identical code; each pair of workers (a layout) makes B 1.5 % faster or slower, the same in all its pairs:
+    the grand mean is unbiased and the interval, from resampling layouts, covers what the layouts did."""
+    flat = [1.0] * 21
+    pairs = []
+    for layout, bias in enumerate((1.015, 0.985, 1.012, 0.988)):
+        for k in range(3):
+            pair = _pair("a" if k % 2 == 0 else "b", 100.0, 100.0 * bias * (1 + 0.001 * k), flat)
+            pair.layout = layout
+            pairs.append(pair)
+    est = estimate(pairs)
+    assert est.ratio == pytest.approx(1.0, abs=2e-3)
+    assert est.low < 0.995 and est.high > 1.005 and not est.significant  # a single layout would have said ±1.5 %
+    one_layout = estimate(pairs[:3])
+    assert one_layout.significant and one_layout.ratio == pytest.approx(1.016, abs=2e-3)
+
+
 def test_a_pair_opened_by_b_is_turned_round() -> None:
     flat = [1.0] * 11
     assert pair_log_ratios(_pair("a", 100.0, 110.0, flat)) == pytest.approx([math.log(1.1)] * 5)

@@ -32,19 +32,20 @@ def cost_dir(scenario_dir: ScenarioDir) -> ScenarioDir:
     return scenario_dir
 
 
-def _probes(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
+def _run_probed(cost_dir: ScenarioDir, name: str, operation: str, body: str) -> tuple[list[dict[str, object]], Path]:
+    """``agnobench run`` of an op that writes a probe record from every process that runs it."""
+    cost_dir.write(name, operation, body=body)
+    probe_file = cost_dir.path / "probes.jsonl"
+    out = cost_dir.path / "out.json"
+    result = run_cli("run", f"{name}.toml", "--quick", "-o", str(out), cwd=cost_dir.path,
+                     env={"AGNOBENCH_TEST_PROBE": str(probe_file)})
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in probe_file.read_text().splitlines()], out
 
 
 @needs_netns
 def test_timing_children_carry_no_hook_and_the_check_run_does(cost_dir: ScenarioDir) -> None:
-    cost_dir.write("probe", "harness_cost_ops:probes_harness", body=TIMING_ONLY)
-    probe_file = cost_dir.path / "probes.jsonl"
-    out = cost_dir.path / "out.json"
-    result = run_cli("run", "probe.toml", "--quick", "-o", str(out), cwd=cost_dir.path,
-                     env={"AGNOBENCH_TEST_PROBE": str(probe_file)})
-    assert result.returncode == 0, result.stderr
-    probes = _probes(probe_file)
+    probes, out = _run_probed(cost_dir, "probe", "harness_cost_ops:probes_harness", TIMING_ONLY)
     hooked = [p for p in probes if p["hook_saw_event"]]
     clean = [p for p in probes if not p["hook_saw_event"]]
     # The check run's child alone saw the event; the worker, the sizing child and every timing child did not.
@@ -124,14 +125,8 @@ def test_count_events_gives_events_per_call() -> None:
 
 def test_every_measuring_process_runs_the_threads_the_op_starts(cost_dir: ScenarioDir) -> None:
     """An op whose first call starts a thread (CrewAI's event loop): no fork may run it without that thread."""
-    cost_dir.write("handler", "harness_cost_ops:hands_events_to_a_thread",
-                   body='[measure]\npasses = ["timing", "memory"]\n')
-    probe_file = cost_dir.path / "probes.jsonl"
-    out = cost_dir.path / "out.json"
-    result = run_cli("run", "handler.toml", "--quick", "-o", str(out), cwd=cost_dir.path,
-                     env={"AGNOBENCH_TEST_PROBE": str(probe_file)})
-    assert result.returncode == 0, result.stderr
-    probes = _probes(probe_file)
+    probes, out = _run_probed(cost_dir, "handler", "harness_cost_ops:hands_events_to_a_thread",
+                              '[measure]\npasses = ["timing", "memory"]\n')
     assert len(probes) >= 5 and all(p["handler_alive"] for p in probes), probes
     details = json.loads(out.read_text())["scenarios"][0]["details"]
     assert details["threads_before_measuring"] == [] and details["check_run"] == "forked child"

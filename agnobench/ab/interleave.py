@@ -10,12 +10,19 @@ of it, so a change of speed that lasts longer than a burst hits both alike,
 and a drift within the three bursts cancels to first order.
 
 The estimate: per process pair, the median of ``log(Y_i / mean(X_i, X_i+1))``
-(the pair's B ÷ A, in logs; a pair whose first side was B is turned round);
-across pairs, the mean of those medians, and its 95 % interval by bootstrap
-over pairs — pairs are the independent unit, since what differs from one
-forked process to the next (layout, caches) is shared by all of a pair's
-bursts. Fresh pairs start alternately with A and with B and on alternate
-CPUs, so neither the order nor the CPU favours a side.
+(the pair's B ÷ A, in logs; a pair whose first side was B is turned round).
+Pairs are forks of one worker per side, and a worker's memory layout — where
+its objects landed, which follows from its hash seed and even from the
+length of its install path — moves time per op by a percent or two, the same
+in all its forks: two identical copies of agno in two folders read
+1.013 [1.007–1.019] with one worker each, and 0.989 to 1.006 under three
+other hash seeds. So each scenario is measured under several *layouts* (a
+fresh pair of workers with hash seed 1, 2, …), the estimate is the mean over
+layouts of the mean of their pairs' medians, and its 95 % interval comes
+from a two-level bootstrap (layouts, then pairs within each): a layout's
+luck widens the interval instead of shifting the verdict. Pairs start
+alternately with A and with B and on alternate CPUs, so neither the order
+nor the CPU favours a side.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import math
 import random
 import statistics
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Sequence
 
 BOOTSTRAP_RESAMPLES = 4000
 CONFIDENCE = 0.95
@@ -38,6 +45,7 @@ class PairBursts:
     first_ns: list[float] = field(default_factory=list)  # n + 1 bursts
     second_ns: list[float] = field(default_factory=list)  # n bursts, each between two of the first side's
     cpu: int | None = None
+    layout: int = 0  # which pair of workers (hash seed) the pair was forked from
 
     def a_ns(self) -> list[float]:
         return self.first_ns if self.first == "a" else self.second_ns
@@ -83,25 +91,35 @@ def pair_log_ratios(pair: PairBursts) -> list[float]:
     return logs if pair.first == "a" else [-v for v in logs]
 
 
-def bootstrap_interval(values: Sequence[float], statistic: Callable[[Sequence[float]], float],
-                       resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> tuple[float, float]:
-    """The percentile interval of ``statistic`` over resamples of ``values`` (with replacement)."""
-    if len(values) < 2:
-        return values[0], values[0]
+def _grand_mean(groups: Sequence[Sequence[float]]) -> float:
+    return statistics.fmean(statistics.fmean(group) for group in groups)
+
+
+def bootstrap_interval(groups: Sequence[Sequence[float]], resamples: int = BOOTSTRAP_RESAMPLES,
+                       seed: int = 0) -> tuple[float, float]:
+    """The percentile interval of the mean of group means, resampling groups and then values within each."""
     rng = random.Random(seed)
-    stats = sorted(statistic([rng.choice(values) for _ in values]) for _ in range(resamples))
+    stats = []
+    for _ in range(resamples):
+        chosen = [rng.choice(groups) for _ in groups] if len(groups) > 1 else list(groups)
+        stats.append(_grand_mean([[rng.choice(group) for _ in group] for group in chosen]))
+    stats.sort()
     tail = (1.0 - CONFIDENCE) / 2.0
     return stats[int(tail * (resamples - 1))], stats[int((1.0 - tail) * (resamples - 1))]
 
 
 def estimate(pairs: Sequence[PairBursts], seed: int = 0) -> Estimate:
-    """B ÷ A over the pairs (see the module's doc); needs at least one pair with one inner burst."""
-    medians = [statistics.median(pair_log_ratios(p)) for p in pairs if p.second_ns]
-    if not medians:
+    """B ÷ A over the pairs, grouped by layout (see the module's doc); needs one pair with an inner burst."""
+    by_layout: dict[int, list[float]] = {}
+    for pair in pairs:
+        if pair.second_ns:
+            by_layout.setdefault(pair.layout, []).append(statistics.median(pair_log_ratios(pair)))
+    if not by_layout:
         raise ValueError("no interleaved bursts to estimate from")
-    low, high = bootstrap_interval(medians, statistics.fmean, seed=seed)
-    return Estimate(ratio=math.exp(statistics.fmean(medians)), low=math.exp(low), high=math.exp(high),
-                    per_pair=tuple(math.exp(m) for m in medians))
+    groups = list(by_layout.values())
+    low, high = bootstrap_interval(groups, seed=seed)
+    return Estimate(ratio=math.exp(_grand_mean(groups)), low=math.exp(low), high=math.exp(high),
+                    per_pair=tuple(math.exp(m) for group in groups for m in group))
 
 
 def side_medians(pairs: Sequence[PairBursts]) -> tuple[float, float]:

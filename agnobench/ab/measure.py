@@ -42,7 +42,8 @@ MEMORY_METRICS = ("allocs_per_op", "allocated_bytes_per_op", "retained_bytes_per
 class ABSettings:
     """How much to measure. The defaults took ~20 s a scenario here; ``quick`` is a smoke test."""
 
-    pairs: int = 12  # process pairs (the bootstrap's unit)
+    pairs: int = 12  # process pairs, spread over the layouts
+    layouts: int = 4  # pairs of workers per scenario, each with its own hash seed (interleave.py: why)
     rounds: int = 30  # interleaved bursts per pair, after the warm-up
     warmup: int = 5  # bursts per pair run and discarded first (page faults after the fork, caches)
     burst_ns: float = 5e5  # a burst's length: short beside the machine's speed phases and a time slice
@@ -56,7 +57,7 @@ class ABSettings:
 
     @classmethod
     def quick(cls, **overrides: Any) -> "ABSettings":
-        return cls(**{"pairs": 4, "rounds": 10, "warmup": 2, **overrides})
+        return cls(**{"pairs": 4, "layouts": 2, "rounds": 10, "warmup": 2, **overrides})
 
 
 @dataclass
@@ -138,10 +139,10 @@ def bursts_mode(scenario: Scenario) -> bool:
     return "timing" in scenario.measure.passes
 
 
-def _pair(a: SideWorker, b: SideWorker, index: int, calls: int, settings: ABSettings) -> PairBursts:
+def _pair(a: SideWorker, b: SideWorker, index: int, layout: int, calls: int, settings: ABSettings) -> PairBursts:
     first, cpu = schedule(index, os.cpu_count() or 1)
     x, y = (a, b) if first == "a" else (b, a)
-    pair = PairBursts(first=first, cpu=cpu)
+    pair = PairBursts(first=first, cpu=cpu, layout=layout)
     x.ask(cmd="fork", cpu=cpu)
     y.ask(cmd="fork", cpu=cpu)
     def turn(worker: SideWorker) -> float:
@@ -174,25 +175,35 @@ def measure_bursts(scenario: Scenario, a_env: SideEnv, b_env: SideEnv, repo: Pat
         if not path.is_file():
             result.status, result.reason = STATUS_NOT_COMPARABLE, f"{env.side.label}: no scenario file {path}"
             return result
-    with SideWorker(a_env, paths[0], timeout, settings.isolate_network) as a, \
-            SideWorker(b_env, paths[1], timeout, settings.isolate_network) as b:
-        try:
-            progress(f"{scenario.name}: building and checking the op on both sides")
-            facts = [w.start().get("facts", {}) for w in (a, b)]
-            calls = min(a.ask(cmd="size", target_ns=settings.burst_ns)["calls"],
-                        b.ask(cmd="size", target_ns=settings.burst_ns)["calls"])
-            pairs = []
-            for index in range(settings.pairs):
-                progress(f"{scenario.name}: interleaved bursts, pair {index + 1} of {settings.pairs}")
-                pairs.append(_pair(a, b, index, calls, settings))
-            memory: tuple[dict[str, float], dict[str, float]] = ({}, {})
-            if settings.memory:
-                progress(f"{scenario.name}: memory pass on each side")
-                memory = (_memory(a, settings.hold), _memory(b, settings.hold))
-        except SideWorkerError as exc:
-            result.status = STATUS_NOT_COMPARABLE if exc.missing else STATUS_FAILED
-            result.reason = str(exc)
-            return result
+    pairs: list[PairBursts] = []
+    memory: tuple[dict[str, float], dict[str, float]] = ({}, {})
+    facts: list[dict[str, Any]] = []
+    calls = 0
+    layouts = max(1, min(settings.layouts, settings.pairs))
+    try:
+        for layout in range(layouts):
+            with SideWorker(a_env, paths[0], timeout, settings.isolate_network, hash_seed=layout + 1) as a, \
+                    SideWorker(b_env, paths[1], timeout, settings.isolate_network, hash_seed=layout + 1) as b:
+                progress(f"{scenario.name}: layout {layout + 1} of {layouts}: building and checking the op "
+                         f"on both sides")
+                a.launch()
+                b.launch()
+                facts = [a.wait_ready().get("facts", {}), b.wait_ready().get("facts", {})]
+                if not calls:  # sized once, by the first layout: every burst of the scenario has the same calls
+                    calls = min(a.ask(cmd="size", target_ns=settings.burst_ns)["calls"],
+                                b.ask(cmd="size", target_ns=settings.burst_ns)["calls"])
+                for local in range(len(range(layout, settings.pairs, layouts))):
+                    progress(f"{scenario.name}: layout {layout + 1} of {layouts}: interleaved bursts, "
+                             f"pair {len(pairs) + 1} of {settings.pairs}")
+                    # which side opens and the CPU alternate within a layout, and from one layout to the next
+                    pairs.append(_pair(a, b, local + layout, layout, calls, settings))
+                if settings.memory and layout == 0:
+                    progress(f"{scenario.name}: memory pass on each side")
+                    memory = (_memory(a, settings.hold), _memory(b, settings.hold))
+    except SideWorkerError as exc:
+        result.status = STATUS_NOT_COMPARABLE if exc.missing else STATUS_FAILED
+        result.reason = str(exc)
+        return result
     est = estimate(pairs)
     a_ns, b_ns = side_medians(pairs)
     result.metrics.append(time_metric(est, a_ns, b_ns, settings.threshold_pct))
@@ -201,8 +212,8 @@ def measure_bursts(scenario: Scenario, a_env: SideEnv, b_env: SideEnv, repo: Pat
             metric = exact_metric(name, memory[0][name], memory[1][name], settings.memory_threshold_pct)
             if metric is not None:
                 result.metrics.append(metric)
-    result.details = {"pairs": len(pairs), "rounds": settings.rounds, "calls_per_burst": calls,
-                      "estimate": est.to_dict(),
+    result.details = {"pairs": len(pairs), "layouts": layouts, "rounds": settings.rounds,
+                      "calls_per_burst": calls, "estimate": est.to_dict(),
                       "audited_events_per_op": [f.get("audited_events_per_op") for f in facts]}
     return result
 

@@ -54,7 +54,8 @@ def _notes(result: ABResult) -> list[str]:
         notes.append("packages that differ: none (the same environment on both sides)")
     methods = {s.method for s in result.scenarios}
     notes.append(f"time: B ÷ A from bursts of both sides interleaved on one CPU, each B burst against the A bursts "
-                 f"on both sides of it; 95 % interval by bootstrap over process pairs; threshold "
+                 f"on both sides of it, under {result.settings.layouts} memory layouts (hash seeds); 95 % interval "
+                 f"by bootstrap over layouts and their process pairs; threshold "
                  f"{result.settings.threshold_pct:g} % (a regression needs the change beyond it and the interval "
                  f"clear of 1). A and B columns: median wall time per call.")
     if any(m.method.startswith("memory") for s in result.scenarios for m in s.metrics):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import signal
 import subprocess
 import tempfile
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 from agnobench.ab.envs import SideEnv, side_environ
 from agnobench.harness.isolation import die_with_parent_preexec
+from agnobench.harness.spawn import kill_group
 
 SIDE_WORKER = Path(__file__).with_name("side_worker.py")
 OUTPUT_TAIL = 6
@@ -39,8 +39,10 @@ class SideWorkerError(RuntimeError):
 class SideWorker:
     """One side's worker process for one scenario; a context manager that kills its group on exit."""
 
-    def __init__(self, env: SideEnv, scenario_path: Path, timeout_s: float, isolate_network: bool = True) -> None:
+    def __init__(self, env: SideEnv, scenario_path: Path, timeout_s: float, isolate_network: bool = True,
+                 hash_seed: int | None = None) -> None:
         self.env = env
+        self.hash_seed = hash_seed  # the worker's layout: PYTHONHASHSEED (None: the run's)
         self.scenario_path = scenario_path
         self.timeout_s = timeout_s
         self.isolate_network = isolate_network
@@ -63,21 +65,31 @@ class SideWorker:
 
     def start(self) -> dict[str, Any]:
         """Start the worker; its ready message (the check's facts), or :class:`SideWorkerError`."""
+        self.launch()
+        return self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the process (both sides' workers import and set up at once; :meth:`wait_ready` then)."""
         cmd_read, cmd_write = os.pipe()
         reply_read, reply_write = os.pipe()
         argv = [str(self.env.python), str(SIDE_WORKER), "--cmd-fd", str(cmd_read), "--reply-fd", str(reply_write),
                 "--scenario", str(self.scenario_path), "--cwd", str(self.env.root)]
         if not self.isolate_network:
             argv.append("--no-netns")
+        env = side_environ()
+        if self.hash_seed is not None:
+            env["PYTHONHASHSEED"] = str(self.hash_seed)
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                                         pass_fds=[cmd_read, reply_write], cwd=str(self.env.root), env=side_environ(),
+                                         pass_fds=[cmd_read, reply_write], cwd=str(self.env.root), env=env,
                                          start_new_session=True, preexec_fn=die_with_parent_preexec(os.getpid()))
         finally:
             os.close(cmd_read)
             os.close(reply_write)
         self._to = os.fdopen(cmd_write, "w", buffering=1)
         self._from = reply_read
+
+    def wait_ready(self) -> dict[str, Any]:
         ready = self._receive()
         if not ready.get("ready"):
             raise SideWorkerError(f"{self.label}: {ready.get('error', 'the worker did not start')}",
@@ -135,10 +147,6 @@ class SideWorker:
             os.close(self._from)
             self._from = None
         if self.proc is not None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self.proc.wait()
+            kill_group(self.proc)
             self.proc = None
         self._log.close()

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from agnobench.atomicfile import pid_alive
 from agnobench.measure.machine import cache_dir
 
 
@@ -25,16 +26,6 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep(repo: Path) -> list[Path]:
     """Remove worktrees left by agnobench processes that no longer exist; what was removed."""
     removed = []
@@ -42,7 +33,7 @@ def sweep(repo: Path) -> list[Path]:
     if root.is_dir():
         for folder in root.iterdir():
             pid = folder.name.split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 _git(repo, "worktree", "remove", "--force", str(folder))
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)

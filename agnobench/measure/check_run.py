@@ -21,10 +21,10 @@ A network attempt in the child fails the scenario with the call named.
 The worker itself does not call the op: every measuring process is forked
 from it and warms the op up itself (timing's warm-up pairs, the memory
 pass's first calls), and a fork copies no thread. An op whose first call
-starts threads (CrewAI starts an event loop and a handler thread) would
+starts threads (CrewAI's starts an event loop and a handler thread) would
 otherwise leave the worker with threads that no fork has, and each forked
-measuring process would run a different program from the user's: CrewAI's
-run read 30-60 % faster in such forks here, its event handling never done.
+measuring process would run a different program from the user's, or hang
+(the CrewAI adapter resets its event bus at fork for that reason).
 
 A worker that already runs threads after setup cannot fork faithfully: it
 runs the check itself, the namespace as its guard, counts no events unless

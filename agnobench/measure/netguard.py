@@ -183,6 +183,6 @@ def violations() -> list[str]:
     if _namespace:
         refused = unrouted_packets() - _unrouted_at_start
         if refused > 0:
-            found.append(f"{refused} packet(s) to non-local addresses from a child process or native code "
-                         f"(refused by the worker's network namespace)")
+            found.append(f"{refused} packet(s) to non-local addresses from a child process or native code, or "
+                         f"from Python after the check run (refused by the worker's network namespace)")
     return found
