@@ -33,6 +33,11 @@ def leaves_a_thread() -> int:
     return 1
 
 
+def returns_its_state(state: int) -> int:
+    """An op whose setup (``leaves_a_thread``) started the thread: the worker itself then holds it."""
+    return state
+
+
 def _mark(kind: str) -> None:
     marker = os.environ.get("AGNOBENCH_TEST_MARKER")
     if marker:
