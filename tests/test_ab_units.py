@@ -185,6 +185,14 @@ def test_bisect_finds_the_first_slower_release_and_skips_one_that_does_not_insta
     assert calls[-1] == ("agno==1.0.5", "agno==1.0.6")  # the confirmation: first bad against its good neighbour
 
 
+def test_bisect_says_when_the_slowdown_crept_in_over_several_releases() -> None:
+    """+2 % a release, threshold 3 %: the ends differ by far more, but no release against its neighbour does."""
+    versions = [f"agno==1.0.{i}" for i in range(6)]
+    result = bisect(versions, _fake_compare({v: 100.0 * 1.02 ** i for i, v in enumerate(versions)}), lambda _: None)
+    assert result.gradual and result.confirm is not None and result.confirm.ratio == pytest.approx(1.02)
+    assert "no single step regressed" in result.message
+
+
 def test_bisect_says_when_there_is_nothing_to_bisect() -> None:
     versions = ["agno==1.0.0", "agno==1.0.1", "agno==1.0.2"]
     result = bisect(versions, _fake_compare({v: 100.0 for v in versions}), lambda _: None)

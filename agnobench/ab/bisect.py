@@ -53,10 +53,11 @@ class BisectResult:
     confirm: MetricAB | None = None  # first bad against its good neighbour
     skipped: list[str] = field(default_factory=list)
     message: str = ""
+    gradual: bool = False  # the first bad candidate is no regression against its good neighbour
 
     def to_dict(self) -> dict[str, object]:
         return {"candidates": self.candidates, "first_bad": self.first_bad, "last_good": self.last_good,
-                "skipped": self.skipped, "message": self.message,
+                "skipped": self.skipped, "message": self.message, "gradual": self.gradual,
                 "confirm": self.confirm.to_dict() if self.confirm else None,
                 "steps": [step.__dict__ for step in self.steps]}
 
@@ -160,7 +161,15 @@ def bisect(candidates: list[str], compare: Compare, progress: Callable[[str], No
     result.first_bad, result.last_good = space[hi], space[lo]
     progress(f"confirming: {space[hi]} against {space[lo]}")
     result.confirm = _deciding(compare(space[lo], space[hi]), metric_name)
-    result.message = f"first bad: {space[hi]} (last good: {space[lo]})"
+    if result.confirm is not None and not result.confirm.fails:
+        # The search assumed one step. Measured against its own neighbour, the "first bad" one is not a
+        # regression: the ends differ by the sum of several smaller changes, none beyond the threshold.
+        result.gradual = True
+        result.message = (f"no single step regressed beyond the threshold: {space[hi]} against {space[lo]} reads "
+                          f"B ÷ A {result.confirm.ratio:.3f}; the slowdown between the ends accumulated over "
+                          f"several candidates (the steps show where)")
+    else:
+        result.message = f"first bad: {space[hi]} (last good: {space[lo]})"
     return result
 
 

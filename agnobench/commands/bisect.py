@@ -25,7 +25,7 @@ from agnobench.outputs import check_output_file, write_output
 
 
 def _line(result: BisectResult) -> str:
-    if result.first_bad is None:
+    if result.first_bad is None or result.gradual:
         return result.message
     confirm = result.confirm
     figure = (f": B ÷ A {confirm.ratio:.3f} [{confirm.low:.3f}–{confirm.high:.3f}] against {result.last_good}"
