@@ -1,9 +1,10 @@
 """The parent's handle on one side's worker (:mod:`agnobench.ab.side_worker`): start, talk, stop.
 
-The worker runs with the side's interpreter in a session of its own, dies
-with agnobench (``PR_SET_PDEATHSIG``), and its whole group — the burst
-children it forks, anything the measured code started — is killed by one
-``killpg`` on every way out: the end of a scenario, a failure, a timeout,
+The worker runs with the side's interpreter in a session and a cgroup of
+its own (:mod:`agnobench.harness.containment`), dies with agnobench
+(``PR_SET_PDEATHSIG``), and its whole tree — the burst children it forks,
+anything the measured code started, in a session of its own or not — is
+killed at once on every way out: the end of a scenario, a failure, a timeout,
 Ctrl-C. Every answer is awaited with a deadline, so a hung op cannot hang
 the comparison.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from agnobench.ab.envs import SideEnv, side_environ
+from agnobench.harness import containment
 from agnobench.harness.isolation import die_with_parent_preexec
 from agnobench.harness.spawn import kill_group
 
@@ -52,6 +54,7 @@ class SideWorker:
         self._from: Any = None
         self._buffer = b""
         self.ready: dict[str, Any] = {}
+        self.cgroup: containment.Cgroup | None = None
 
     def __enter__(self) -> "SideWorker":
         return self
@@ -79,10 +82,12 @@ class SideWorker:
         env = side_environ()
         if self.hash_seed is not None:
             env["PYTHONHASHSEED"] = str(self.hash_seed)
+        self.cgroup = containment.make()  # the worker's whole tree, processes in sessions of their own included
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                                          pass_fds=[cmd_read, reply_write], cwd=str(self.env.root), env=env,
-                                         start_new_session=True, preexec_fn=die_with_parent_preexec(os.getpid()))
+                                         start_new_session=True,
+                                         preexec_fn=die_with_parent_preexec(os.getpid(), self.cgroup.join))
         finally:
             os.close(cmd_read)
             os.close(reply_write)
@@ -146,7 +151,12 @@ class SideWorker:
         if self._from is not None:
             os.close(self._from)
             self._from = None
+        if self.cgroup is not None:
+            self.cgroup.kill()  # all of it at once, where a cgroup could be made
         if self.proc is not None:
-            kill_group(self.proc)
+            kill_group(self.proc)  # and the session, where it could not; the worker reaped
             self.proc = None
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
         self._log.close()
