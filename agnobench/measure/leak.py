@@ -1,0 +1,100 @@
+"""Does memory grow call after call? The leak pass's engine.
+
+The op is called many times in this process. A warm-up share of the calls
+runs first, untraced (caches fill, lazy imports happen); then tracemalloc
+starts and, at ``samples`` regular steps, a full collection is run and the
+traced memory and the resident set are read. The slope of each reading over
+the call count is the bytes retained per call, with its 95 % interval
+(:func:`agnobench.measure.growth_fit.per_call_slope`). Verdict on traced
+memory: "no growth" when the interval reaches zero or the slope is under
+``min_bytes``; else "grows B per call". RSS is reported beside it (native
+memory, which tracemalloc cannot see; the allocator keeps freed pages, so it
+is read as a second opinion only).
+
+A time budget ends the calls early on a slow op (a store that fsyncs every
+turn); the calls actually made are recorded, never assumed.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+from typing import Any, Callable
+
+from agnobench.measure.growth_fit import MIN_POINTS, per_call_slope
+from agnobench.measure.passes import Measured
+
+
+def _rss() -> float:
+    import os
+
+    with open("/proc/self/statm") as handle:
+        return float(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def leak_verdict(fit: Any, min_bytes: float) -> str:
+    if fit is None:
+        return "too few points"
+    if fit.low <= 0.0 or fit.per_call < min_bytes:
+        return "no growth"
+    return f"grows {fit.per_call:,.0f} B per call"
+
+
+def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, min_bytes: float,
+                 budget_s: float, progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """Readings and fits as plain data (see the module docstring)."""
+    for _ in range(warmup):
+        op()
+    step = max(1, calls // samples)
+    at: list[int] = []
+    traced: list[float] = []
+    resident: list[float] = []
+    done = 0
+    deadline = time.monotonic() + budget_s
+    stopped_early = False
+    tracemalloc.start()
+    try:
+        while True:
+            gc.collect()
+            at.append(done)
+            traced.append(float(tracemalloc.get_traced_memory()[0]))
+            resident.append(_rss())
+            if done >= calls:
+                break
+            if time.monotonic() > deadline:
+                stopped_early = True
+                break
+            for _ in range(min(step, calls - done)):
+                op()
+            done += min(step, calls - done)
+            progress(f"leak: {done:,} of {calls:,} calls")
+    finally:
+        tracemalloc.stop()
+    traced_fit = per_call_slope(at, traced)
+    rss_fit = per_call_slope(at, resident)
+    return {"calls": done, "calls_asked": calls, "warmup_calls": warmup, "stopped_early": stopped_early,
+            "budget_s": budget_s, "at_calls": at, "traced_bytes": traced, "rss_bytes": resident,
+            "per_call_bytes": traced_fit.per_call if traced_fit else None,
+            "per_call_low": traced_fit.low if traced_fit else None,
+            "per_call_high": traced_fit.high if traced_fit else None,
+            "rss_per_call_bytes": rss_fit.per_call if rss_fit else None,
+            "rss_per_call_low": rss_fit.low if rss_fit else None,
+            "rss_per_call_high": rss_fit.high if rss_fit else None,
+            "verdict": leak_verdict(traced_fit, min_bytes),
+            "rss_verdict": leak_verdict(rss_fit, min_bytes),
+            "min_bytes": min_bytes,
+            "note": "" if traced_fit else f"{len(at)} reading(s); a fit needs {MIN_POINTS} or more"}
+
+
+def run(ctx: Any, params: Any) -> Measured:
+    """The leak pass's engine: ``(ctx, params) -> (samples, details)``."""
+    warmup = params.leak_warmup if params.leak_warmup >= 0 else max(10, params.leak_calls // 10)
+    details = measure_leak(ctx.op, params.leak_calls, params.leak_samples, warmup, params.leak_min_bytes,
+                           params.leak_budget_s, ctx.progress)
+    samples: dict[str, list[float]] = {}
+    if details["per_call_bytes"] is not None:
+        samples["leak_bytes_per_call"] = [details["per_call_bytes"]]
+    if details["rss_per_call_bytes"] is not None:
+        samples["leak_rss_per_call"] = [details["rss_per_call_bytes"]]
+    return samples, details
