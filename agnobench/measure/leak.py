@@ -25,6 +25,9 @@ from typing import Any, Callable
 from agnobench.measure.growth_fit import MIN_POINTS, per_call_slope
 from agnobench.measure.passes import Measured
 
+WARMUP_SHARE = 0.2  # of the time budget, at most, for the untraced warm-up calls
+TRACE_SLOWDOWN = 2.5  # a traced call's time over an untraced one's, for planning the calls (agno runs: ~2x)
+
 
 def _rss() -> float:
     import os
@@ -44,9 +47,16 @@ def leak_verdict(fit: Any, min_bytes: float) -> str:
 def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, min_bytes: float,
                  budget_s: float, progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
     """Readings and fits as plain data (see the module docstring)."""
-    for _ in range(warmup):
+    started = time.monotonic()
+    warmed = 0
+    while warmed < warmup and (warmed == 0 or time.monotonic() - started < budget_s * WARMUP_SHARE):
         op()
-    step = max(1, calls // samples)
+        warmed += 1
+    per_call = (time.monotonic() - started) / max(warmed, 1)
+    # as many calls as the budget allows, at tracemalloc's slowdown, so a slow op still gets every reading
+    planned = calls if per_call <= 0 else min(calls, max(samples, int(budget_s * (1 - WARMUP_SHARE)
+                                                                       / (per_call * TRACE_SLOWDOWN))))
+    step = max(1, planned // samples)
     at: list[int] = []
     traced: list[float] = []
     resident: list[float] = []
@@ -60,20 +70,20 @@ def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, m
             at.append(done)
             traced.append(float(tracemalloc.get_traced_memory()[0]))
             resident.append(_rss())
-            if done >= calls:
+            if done >= planned:
                 break
             if time.monotonic() > deadline:
                 stopped_early = True
                 break
-            for _ in range(min(step, calls - done)):
+            for _ in range(min(step, planned - done)):
                 op()
-            done += min(step, calls - done)
+            done += min(step, planned - done)
             progress(f"leak: {done:,} of {calls:,} calls")
     finally:
         tracemalloc.stop()
     traced_fit = per_call_slope(at, traced)
     rss_fit = per_call_slope(at, resident)
-    return {"calls": done, "calls_asked": calls, "warmup_calls": warmup, "stopped_early": stopped_early,
+    return {"calls": done, "calls_asked": calls, "warmup_calls": warmed, "stopped_early": stopped_early or done < calls,
             "budget_s": budget_s, "at_calls": at, "traced_bytes": traced, "rss_bytes": resident,
             "per_call_bytes": traced_fit.per_call if traced_fit else None,
             "per_call_low": traced_fit.low if traced_fit else None,

@@ -187,7 +187,7 @@ class OpenStore:
     where: str = ""  # file, or socket directory / redacted URL
 
 
-def _sqlite_store(stack: ExitStack) -> OpenStore:
+def _sqlite_store(stack: ExitStack, busy_timeout_s: float | None) -> OpenStore:
     from agno.db.sqlite import SqliteDb
     from agno.db.sqlite import sqlite as agno_sqlite
     from sqlalchemy import create_engine
@@ -200,7 +200,8 @@ def _sqlite_store(stack: ExitStack) -> OpenStore:
     path = root / "agno.db"
     # agno's own engine for a file, plus a connection class that counts fetched rows
     engine = create_engine(f"sqlite:///{path}", json_serializer=agno_sqlite.json_serializer,
-                           connect_args={"factory": CountingConnection})
+                           connect_args={"factory": CountingConnection,
+                                         **({"timeout": busy_timeout_s} if busy_timeout_s is not None else {})})
     stack.callback(engine.dispose)
     db = SqliteDb(db_engine=engine, db_file=str(path))
     files = [path, root / "agno.db-wal", root / "agno.db-shm"]
@@ -222,8 +223,9 @@ def _postgres_store(stack: ExitStack) -> OpenStore:
 
 
 @contextmanager
-def open_store(kind: str) -> Iterator[OpenStore]:
-    """A fresh, empty store of ``kind`` with its meter attached; removed on every way out."""
+def open_store(kind: str, busy_timeout_s: float | None = None) -> Iterator[OpenStore]:
+    """A fresh, empty store of ``kind`` with its meter attached; removed on every way out. ``busy_timeout_s``:
+    how long a SQLite connection waits for a lock before "database is locked" (None: sqlite3's 5 s)."""
     if kind not in STORES:
         raise ValueError(f"unknown store {kind!r} (known: {', '.join(STORES)})")
     with ExitStack() as stack:
@@ -232,7 +234,7 @@ def open_store(kind: str) -> Iterator[OpenStore]:
 
             store = OpenStore("memory", InMemoryDb(), StoreMeter("memory"), "process memory")
         elif kind == "sqlite":
-            store = _sqlite_store(stack)
+            store = _sqlite_store(stack, busy_timeout_s)
         else:
             store = _postgres_store(stack)
         store.meter.attach()
