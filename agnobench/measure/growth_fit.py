@@ -45,7 +45,7 @@ class GrowthFit:
     note: str = ""
 
     def describe(self) -> str:
-        if self.exponent is None:
+        if self.exponent is None or self.verdict == "constant":
             return f"{self.verdict}: {self.note}" if self.note else self.verdict
         interval = f"k = {self.exponent:.2f} [{self.exponent_low:.2f}, {self.exponent_high:.2f}]"
         return f"{self.verdict} ({interval})"

@@ -51,8 +51,8 @@ class TurnPoint(Model):
     pages_written: float | None = None
     rows_read: int | None = None
     rows_written: int | None = None
-    statements: int = 0
-    sent_bytes: int = 0
+    statements: int | None = None
+    sent_bytes: int | None = None
     rss_bytes: float = 0.0
 
 
@@ -69,7 +69,7 @@ class MetricVerdict(Model):
     meaning: str = ""  # for bytes written: whether the conversation has O(N²) write amplification
 
     def describe(self) -> str:
-        if self.exponent is None:
+        if self.exponent is None or self.verdict == "constant":  # a flat curve's exponent means nothing
             return f"{self.verdict}: {self.note}" if self.note else self.verdict
         return f"{self.verdict} (k = {self.exponent:.2f} [{self.exponent_low:.2f}, {self.exponent_high:.2f}])"
 

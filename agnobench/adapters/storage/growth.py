@@ -29,8 +29,8 @@ class TurnCost:
     pages_written: float | None  # SQLite: bytes written ÷ page size
     rows_read: int | None
     rows_written: int | None
-    statements: int
-    sent_bytes: int
+    statements: int | None  # SQL stores only
+    sent_bytes: int | None
     rss_bytes: float
 
 
@@ -52,7 +52,8 @@ def grow(kind: str, turns: int, progress: Callable[[str], None] = lambda _m: Non
             pages = delta.bytes_written / meter.page_size if kind == "sqlite" and delta.bytes_written else None
             points.append(TurnCost(turn + 1, float(elapsed), delta.bytes_written, delta.file_bytes, pages,
                                    delta.rows_read if sql else None, delta.rows_written if sql else None,
-                                   delta.statements, delta.sent_bytes, delta.rss_bytes))
+                                   delta.statements if sql else None, delta.sent_bytes if sql else None,
+                                   delta.rss_bytes))
             if (turn + 1) % 10 == 0:
                 progress(f"{kind}: turn {turn + 1} of {turns}")
         if kind == "postgres":
