@@ -155,3 +155,76 @@ def test_without_binaries_or_url_it_says_how_to_install(monkeypatch: pytest.Monk
 def test_redact_never_shows_the_password() -> None:
     assert "secret" not in pg.redact("postgresql://bob:secret@db.example:5432/app")
     assert pg.redact("postgresql://bob:secret@db.example:5432/app") == "postgresql://bob:***@db.example:5432/app"
+
+
+def _servers_under(roots: set[Path]) -> list[int]:
+    """Postgres processes whose command line names one of ``roots``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if "postgres" in cmdline and any(str(root) in cmdline for root in roots):
+                found.append(int(proc.name))
+    return found
+
+
+@pytest.fixture
+def private_tmp(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """A short TMPDIR of this test's own, so servers other runs start on the machine are not counted."""
+    path = Path(tempfile.mkdtemp(prefix="abt-", dir="/tmp"))
+    path.chmod(0o755)  # the server's user passes through it
+    monkeypatch.setenv("TMPDIR", str(path))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _our_dirs(root: Path) -> set[Path]:
+    return set(root.glob(f"{pg.TEMP_PREFIX}*"))
+
+
+def _long_growth(tmp_path: Path, timeout_s: float) -> Path:
+    source = Path(__file__).parent.parent / "scenarios" / "storage" / "12-growth-postgres.toml"
+    text = source.read_text().replace("timeout_s = 600", f"timeout_s = {timeout_s}").replace(
+        "growth_turns = 100", "growth_turns = 100000")
+    path = tmp_path / "long-growth.toml"
+    path.write_text(text.replace('name = "storage-growth-postgres"', 'name = "long-growth"'))
+    return path
+
+
+def _wait_for_server(root: Path, timeout: float = 60.0) -> set[Path]:
+    assert _eventually(lambda: bool(_servers_under(_our_dirs(root))), timeout), "no server started"
+    return _our_dirs(root)
+
+
+@needs_postgres
+def test_a_scenario_that_times_out_leaves_no_server(tmp_path: Path, private_tmp: Path) -> None:
+    """The worker is SIGKILLed with its group at its timeout: the server and its directory still go."""
+    run = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(_long_growth(tmp_path, 8)), "--quick",
+                            "-o", str(tmp_path / "r.json")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+    made = _wait_for_server(private_tmp)
+    assert run.wait(180) == 1
+    import json
+
+    failed = json.loads((tmp_path / "r.json").read_text())["scenarios"][0]
+    assert failed["status"] == "failed" and "timed out" in failed["error"], failed["error"]
+    assert _eventually(lambda: not any(p.exists() for p in made) and not _servers_under(made))
+    assert not _our_dirs(private_tmp)
+
+
+@needs_postgres
+def test_ctrl_c_during_a_run_leaves_no_server(tmp_path: Path, private_tmp: Path) -> None:
+    run = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(_long_growth(tmp_path, 120)), "--quick",
+                            "-o", str(tmp_path / "r.json")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+    try:
+        made = _wait_for_server(private_tmp)
+        run.send_signal(signal.SIGINT)
+        assert run.wait(60) == 130
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert _eventually(lambda: not any(p.exists() for p in made) and not _servers_under(made))

@@ -55,6 +55,7 @@ DATABASE = "agnobench"
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 LOG_TAIL_LINES = 12
+MAX_TEMP_DIR = 48  # + "/agnobench-pg-<pid>-xxxxxxxx/.s.PGSQL.5432" stays under the 107-byte socket path limit
 # the server's settings: its own socket directory only, no TCP; modest memory (the worker's memory limit
 # applies to its children too); everything else PostgreSQL's defaults (fsync and synchronous_commit on)
 SERVER_SETTINGS = {"listen_addresses": "", "shared_buffers": "32MB", "max_connections": "60",
@@ -215,6 +216,14 @@ class PostgresServer:
         return self.root / "server.log"
 
 
+def short_temp_dir() -> str:
+    """$TMPDIR when short enough for a socket path in it (≤ 107 bytes on Linux) and reachable by the server's
+    user (as root the server runs as 'postgres', which must pass through it), else /tmp."""
+    chosen = tempfile.gettempdir()
+    reachable = os.geteuid() != 0 or all(os.stat(p).st_mode & 0o001 for p in [chosen, *map(str, Path(chosen).parents)])
+    return chosen if len(chosen) <= MAX_TEMP_DIR and reachable else "/tmp"
+
+
 def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     try:
         text = path.read_text(errors="replace")
@@ -283,7 +292,7 @@ def throwaway_server(bindir: Path | None = None, start_timeout: float = START_TI
     if bindir is None:
         raise PostgresUnavailable(f"PostgreSQL's binaries (initdb, postgres) not found: {INSTALL_LINE}")
     run_as = RunAs.for_server()
-    root = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir="/tmp"))  # short: socket paths ≤ 107 B
+    root = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=short_temp_dir()))
     janitor = Janitor("dir", str(root))
     process: subprocess.Popen[bytes] | None = None
     try:
