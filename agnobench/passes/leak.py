@@ -17,7 +17,7 @@ from agnobench.metrics import MetricInfo
 from agnobench.model import Model
 
 QUICK_CALLS = 2000
-QUICK_BUDGET_S = 4.0
+QUICK_BUDGET_S = 2.5
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,11 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_count, format_ns
+from agnobench.reporters.knowledge import typed_results
 from agnobench.reporters.sections import Section
 from agnobench.results import ScenarioResult
 
 SHOWN_TURNS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
-
-
-def _typed(results: Sequence[ScenarioResult], pass_name: str) -> list[tuple[ScenarioResult, Any]]:
-    found = []
-    for result in results:
-        if result.ok and pass_name in result.passes:
-            details = result.result_of(pass_name)
-            if details is not None and not isinstance(details, dict):
-                found.append((result, details))
-    return found
 
 
 def _bytes(value: float | None) -> str:
@@ -119,7 +110,7 @@ def _durable_table(results: Sequence[ScenarioResult]) -> Section | None:
 
 def growth_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     """The per-store summary and each store's growth table; the durable comparison after them."""
-    found = _typed(results, "turn_growth")
+    found = typed_results(results, "turn_growth")
     summary = _verdict_summary(found)
     durable = _durable_table(results)
     return ([summary] if summary else []) + [_growth_table(result, growth) for result, growth in found] + \
@@ -128,7 +119,7 @@ def growth_sections(results: Sequence[ScenarioResult]) -> list[Section]:
 
 def sessions_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     rows = []
-    for result, sessions in _typed(results, "store_sessions"):
+    for result, sessions in typed_results(results, "store_sessions"):
         for cell in sessions.cells:
             kinds = "; ".join(f"{n}× {kind}" for kind, n in cell.error_kinds.items()) or "—"
             rows.append([sessions.store, cell.mode, str(cell.sessions), f"{cell.completed}/{cell.sessions * cell.turns}",
@@ -149,7 +140,7 @@ def sessions_sections(results: Sequence[ScenarioResult]) -> list[Section]:
 
 def leak_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     rows = []
-    for result, leak in _typed(results, "leak"):
+    for result, leak in typed_results(results, "leak"):
         interval = ("—" if leak.per_call_bytes is None else
                     f"{leak.per_call_bytes:,.1f} B [{leak.per_call_low:,.1f}, {leak.per_call_high:,.1f}]")
         rss = ("—" if leak.rss_per_call_bytes is None else

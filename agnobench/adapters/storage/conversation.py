@@ -61,21 +61,17 @@ def conversation_agent(db: Any, turns: int) -> Any:
 
 def checked_turn(agent: Any, session_id: str, turn: int, errors: AgnoErrors | None = None) -> Any:
     """Turn ``turn`` (0-based) of the conversation ``session_id``: run, checked, store errors raised."""
-    from agnobench.adapters.agno.frameworks import NAME, _completed, _log
-
-    output = agent.run(turn_prompt(turn), session_id=session_id)
-    logged = errors.take() if errors is not None else []
-    if logged:
-        raise StoreError(f"turn {turn + 1}: agno logged: {logged[0]}")
-    _completed(output)
-    expect_turn(NAME, output.content, _log(output), turn)
-    return output
+    return _checked(agent.run(turn_prompt(turn), session_id=session_id), turn, errors)
 
 
 async def achecked_turn(agent: Any, session_id: str, turn: int, errors: AgnoErrors | None = None) -> Any:
+    """The same through ``Agent.arun``."""
+    return _checked(await agent.arun(turn_prompt(turn), session_id=session_id), turn, errors)
+
+
+def _checked(output: Any, turn: int, errors: AgnoErrors | None) -> Any:
     from agnobench.adapters.agno.frameworks import NAME, _completed, _log
 
-    output = await agent.arun(turn_prompt(turn), session_id=session_id)
     logged = errors.take() if errors is not None else []
     if logged:
         raise StoreError(f"turn {turn + 1}: agno logged: {logged[0]}")

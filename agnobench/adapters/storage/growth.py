@@ -13,30 +13,17 @@ measurement with the turn it happened on.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from agnobench.adapters.storage.conversation import agno_errors, checked_turn, conversation_agent
 from agnobench.adapters.storage.stores import open_store
+from agnobench.passes.turn_growth import TurnPoint  # the pass's result model: light, imports no engine
 
-
-@dataclass
-class TurnCost:
-    turn: int  # 1-based
-    time_ns: float
-    bytes_written: float | None  # SQLite: write(2) bytes; PostgreSQL: WAL bytes; in-memory: none
-    file_growth_bytes: float | None
-    pages_written: float | None  # SQLite: bytes written ÷ page size
-    rows_read: int | None
-    rows_written: int | None
-    statements: int | None  # SQL stores only
-    sent_bytes: int | None
-    rss_bytes: float
 
 
 def grow(kind: str, turns: int, progress: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
     """The per-turn costs of one conversation of ``turns`` turns on a fresh ``kind`` store (JSON-able)."""
-    points: list[TurnCost] = []
+    points: list[TurnPoint] = []
     totals: dict[str, int] = {}
     with open_store(kind) as store, agno_errors() as errors:
         agent = conversation_agent(store.db, turns)
@@ -50,7 +37,7 @@ def grow(kind: str, turns: int, progress: Callable[[str], None] = lambda _m: Non
             elapsed = time.perf_counter_ns() - start
             delta = meter.read().minus(before)
             pages = delta.bytes_written / meter.page_size if kind == "sqlite" and delta.bytes_written else None
-            points.append(TurnCost(turn + 1, float(elapsed), delta.bytes_written, delta.file_bytes, pages,
+            points.append(TurnPoint(turn + 1, float(elapsed), delta.bytes_written, delta.file_bytes, pages,
                                    delta.rows_read if sql else None, delta.rows_written if sql else None,
                                    delta.statements if sql else None, delta.sent_bytes if sql else None,
                                    delta.rss_bytes))
@@ -60,4 +47,4 @@ def grow(kind: str, turns: int, progress: Callable[[str], None] = lambda _m: Non
             store.db.db_engine.dispose()  # agno's backends end and flush their statistics
             time.sleep(0.7)  # the stats collector's pending counts land within PGSTAT_MIN_INTERVAL
             totals = meter.table_totals()
-    return {"store": kind, "where": store.where, "turns": [asdict(p) for p in points], "table_totals": totals}
+    return {"store": kind, "where": store.where, "turns": [p.to_dict() for p in points], "table_totals": totals}

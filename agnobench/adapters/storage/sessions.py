@@ -19,30 +19,15 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from agnobench.adapters.storage.conversation import achecked_turn, agno_errors, checked_turn, conversation_agent
 from agnobench.adapters.storage.stores import open_store
+from agnobench.passes.store_sessions import SessionCell  # the pass's result model: light, imports no engine
 from agnobench.stats import percentile
 
 MODES = ("threads", "asyncio")
 LOCKED = "database is locked"
-
-
-@dataclass
-class Cell:
-    mode: str
-    sessions: int
-    turns: int  # per session
-    completed: int = 0
-    wall_s: float = 0.0
-    turns_per_s: float = 0.0
-    p50_ns: float = 0.0
-    p99_ns: float = 0.0
-    errors: int = 0
-    locked_errors: int = 0  # of errors: SQLite's "database is locked"
-    error_kinds: dict[str, int] = field(default_factory=dict)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -104,7 +89,7 @@ class _SharedErrors:
             return self.handler.take()
 
 
-def run_cell(db: Any, mode: str, sessions: int, turns: int, tag: str = "") -> Cell:
+def run_cell(db: Any, mode: str, sessions: int, turns: int, tag: str = "") -> SessionCell:
     """One cell on an open store; every session's name unique to this cell."""
     tally = _Tally()
     names = [f"{tag}{mode}-{sessions}-{i}" for i in range(sessions)]
@@ -123,7 +108,7 @@ def run_cell(db: Any, mode: str, sessions: int, turns: int, tag: str = "") -> Ce
         else:
             raise ValueError(f"unknown mode {mode!r} (known: {', '.join(MODES)})")
         wall = time.perf_counter() - start
-    cell = Cell(mode, sessions, turns, completed=len(tally.latencies), wall_s=wall,
+    cell = SessionCell(mode, sessions, turns, completed=len(tally.latencies), wall_s=wall,
                 errors=sum(tally.errors.values()), error_kinds=dict(tally.errors.most_common()))
     cell.locked_errors = sum(n for kind, n in tally.errors.items() if LOCKED in kind)
     cell.turns_per_s = cell.completed / wall if wall > 0 else 0.0
@@ -142,5 +127,5 @@ def concurrency(kind: str, modes: list[str], counts: list[int], turns: int,
         for mode in modes:
             for count in counts:
                 progress(f"{kind}: {count} session(s) as {mode}")
-                cells.append(asdict(run_cell(store.db, mode, count, turns)))
+                cells.append(run_cell(store.db, mode, count, turns).to_dict())
     return {"store": kind, "cells": cells}

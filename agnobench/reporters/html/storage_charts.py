@@ -11,19 +11,14 @@ from typing import Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_ns
 from agnobench.reporters.html.charts import _layout, scale_for
+from agnobench.reporters.knowledge import typed_results
 from agnobench.results import ScenarioResult
 
 STORE_COLOURS = {"memory": "#2ca02c", "sqlite": "#1f77b4", "postgres": "#d62728"}
 
 
 def _growths(members: Sequence[ScenarioResult]) -> list[Any]:
-    found = []
-    for result in members:
-        if result.ok and "turn_growth" in result.passes:
-            details = result.result_of("turn_growth")
-            if details is not None and not isinstance(details, dict) and details.turns:
-                found.append(details)
-    return found
+    return [growth for _, growth in typed_results(members, "turn_growth") if growth.turns]
 
 
 def _figure(growths: list[Any], metric: str, unit: str, title: str, axis: str) -> Any:
