@@ -44,6 +44,17 @@ def test_fixed_cost_does_not_bend_the_exponent() -> None:
     assert fit.verdict == "linear" and abs(fit.exponent - 1.0) <= 0.05
 
 
+def test_one_stalled_turn_does_not_decide_the_verdict() -> None:
+    """A checkpoint or another process stalls one turn ×10: the blocks' medians keep the curve's shape."""
+    flat = _noisy([12e6] * 100)
+    flat[-3] *= 10
+    assert growth_fit(TURNS, flat).verdict == "constant"
+    rising = _noisy([1e6 + 1e4 * t for t in TURNS])
+    rising[5] *= 10
+    fit = growth_fit(TURNS, rising)
+    assert fit.verdict == "linear" and fit.exponent_low <= 1.0 <= fit.exponent_high
+
+
 def test_too_few_points_says_so() -> None:
     fit = growth_fit([1, 2, 3], [10.0, 20.0, 30.0])
     assert fit.verdict == "too few points" and fit.exponent is None

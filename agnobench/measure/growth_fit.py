@@ -6,7 +6,9 @@ guessing:
 - :func:`growth_fit` names how a per-turn figure ``y`` grows with the turn
   ``t``: it fits ``y = a + b·t^k`` (``k`` on a grid, ``a`` and ``b`` by least
   squares for each ``k``), so a fixed cost per turn does not bend the
-  exponent as a plain log-log slope would. The interval of ``k`` is the
+  exponent as a plain log-log slope would. A long series is first reduced to
+  the medians of 20 blocks of consecutive turns (:func:`blocks`): one stalled
+  turn must not decide the verdict. The interval of ``k`` is the
   profile-likelihood one: every ``k`` whose residual sum of squares is within
   the F test's 95 % bound of the best. The verdict: *constant* when the fitted
   curve moves less than ``FLAT_SHARE`` of its first value over the whole range
@@ -22,10 +24,12 @@ guessing:
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 from typing import Sequence
 
 MIN_POINTS = 5  # fewer points than this get "too few points", never a verdict
+MAX_BLOCKS = 20  # a longer series is fitted on the medians of this many blocks of consecutive turns
 FLAT_SHARE = 0.10  # the fitted curve moving less than this share of its first value over the range is constant
 K_GRID = [round(0.05 * i, 2) for i in range(1, 81)]  # 0.05 … 4.0
 CONFIDENCE = 0.95
@@ -80,6 +84,17 @@ def slope_interval(x: Sequence[float], y: Sequence[float]) -> tuple[float, float
     return slope, slope - half, slope + half
 
 
+def blocks(pairs: list[tuple[float, float]], most: int = MAX_BLOCKS) -> list[tuple[float, float]]:
+    """At most ``most`` points: consecutive turns in blocks, each block's median turn and median value, so a
+    single stalled turn (a checkpoint, another process on the CPU) cannot pull the fit; a straight line or a
+    parabola keeps its shape (the median of a block of a monotone series is its middle point)."""
+    size = -(-len(pairs) // most)
+    if size <= 1:
+        return pairs
+    return [(statistics.median(t for t, _ in chunk), statistics.median(v for _, v in chunk))
+            for chunk in (pairs[i:i + size] for i in range(0, len(pairs), size))]
+
+
 def growth_fit(turns: Sequence[float], values: Sequence[float], relative: bool = True) -> GrowthFit:
     """The verdict on how ``values`` grow with ``turns`` (see the module docstring). ``relative=False`` for a
     level read on top of a large base (resident memory after each turn): only the slope's interval decides
@@ -88,6 +103,8 @@ def growth_fit(turns: Sequence[float], values: Sequence[float], relative: bool =
     if len(pairs) < MIN_POINTS:
         return GrowthFit("too few points", points=len(pairs),
                          note=f"{len(pairs)} point(s); a fit needs {MIN_POINTS} or more")
+    measured = len(pairs)
+    pairs = blocks(pairs)
     t, y = [p[0] for p in pairs], [p[1] for p in pairs]
     n = len(pairs)
     fits = []
@@ -104,14 +121,15 @@ def growth_fit(turns: Sequence[float], values: Sequence[float], relative: bool =
     low, high = min(inside), max(inside)
     _, slope_low, slope_high = slope_interval(t, y)
     change = (last - first) / scale if scale else 0.0
-    common = dict(exponent=k, exponent_low=low, exponent_high=high, first=first, last=last, points=n)
+    common = dict(exponent=k, exponent_low=low, exponent_high=high, first=first, last=last, points=measured)
     if (relative and abs(change) < FLAT_SHARE) or slope_low <= 0.0 <= slope_high:
         return GrowthFit("constant", note=f"fitted value moves {100 * change:+.0f} % from first to last point",
                          **common)  # type: ignore[arg-type]
     if change < 0:
         return GrowthFit("shrinking", note=f"{100 * change:+.0f} % from first to last point", **common)  # type: ignore[arg-type]
     verdict = "quadratic" if k >= 1.5 else "linear" if k >= 0.5 else "sublinear"
-    return GrowthFit(verdict, note=f"{100 * change:+.0f} % from first to last point", **common)  # type: ignore[arg-type]
+    edge = f"; k at the end of the searched range ({K_GRID[-1]:g}): steeper still" if k >= K_GRID[-1] else ""
+    return GrowthFit(verdict, note=f"{100 * change:+.0f} % from first to last point{edge}", **common)  # type: ignore[arg-type]
 
 
 def write_amplification(fit: GrowthFit) -> str:

@@ -35,9 +35,12 @@ def check_store(key: str, kind: str) -> None:
 class TurnGrowthParams:
     store: str = "sqlite"
     growth_turns: int = 100
+    growth_rounds: int = 3  # conversations grown in lockstep; each turn's figure is their median
 
     def check(self) -> None:
         check_store("store", self.store)
+        if self.growth_rounds < 1:
+            raise ParamError("growth_rounds", f"must be at least 1, got {self.growth_rounds!r}")
         if self.growth_turns < 1:
             raise ParamError("growth_turns", f"must be at least 1, got {self.growth_turns!r}")
 
@@ -71,13 +74,15 @@ class MetricVerdict(Model):
     def describe(self) -> str:
         if self.exponent is None or self.verdict == "constant":  # a flat curve's exponent means nothing
             return f"{self.verdict}: {self.note}" if self.note else self.verdict
-        return f"{self.verdict} (k = {self.exponent:.2f} [{self.exponent_low:.2f}, {self.exponent_high:.2f}])"
+        edge = " — steeper than the searched range" if "end of the searched range" in self.note else ""
+        return f"{self.verdict} (k = {self.exponent:.2f} [{self.exponent_low:.2f}, {self.exponent_high:.2f}]){edge}"
 
 
 @dataclass
 class TurnGrowthResult(Model):
     store: str = ""
     where: str = ""
+    rounds: int = 1
     turns: list[TurnPoint] = field(default_factory=list)
     verdicts: list[MetricVerdict] = field(default_factory=list)
     table_totals: dict[str, int] = field(default_factory=dict)  # PostgreSQL: pg_stat_user_tables over the run
@@ -106,13 +111,13 @@ def run(ctx: PassContext) -> PassOutput:
 
     p: TurnGrowthParams = ctx.params
     ctx.progress(f"turn growth: {p.growth_turns} turns on {p.store}")
-    raw = grow(p.store, p.growth_turns, ctx.progress)
+    raw = grow(p.store, p.growth_turns, p.growth_rounds, ctx.progress)
     points = [TurnPoint.from_dict(row) for row in raw["turns"]]
     samples: dict[str, list[float]] = {"turn_time_ns": [pt.time_ns for pt in points]}
     written = [pt.bytes_written for pt in points if pt.bytes_written is not None]
     if written:
         samples["bytes_per_turn"] = written
-    details = TurnGrowthResult(store=p.store, where=raw["where"], turns=points, verdicts=verdicts(points),
+    details = TurnGrowthResult(store=p.store, where=raw["where"], rounds=raw["rounds"], turns=points, verdicts=verdicts(points),
                                table_totals=raw["table_totals"])
     return PassOutput(samples=samples, details=details)
 
@@ -127,7 +132,7 @@ METRICS = (
 )
 
 PLUGIN = PassPlugin(name="turn_growth", run=run, params=TurnGrowthParams, result=TurnGrowthResult, metrics=METRICS,
-                    quick=lambda p: replace(p, growth_turns=min(p.growth_turns, QUICK_TURNS)),
+                    quick=lambda p: replace(p, growth_turns=min(p.growth_turns, QUICK_TURNS), growth_rounds=1),
                     sections="agnobench.reporters.storage:growth_sections",
                     summary="one conversation grown turn by turn on a store: per-turn time, bytes written, rows "
                             "read, memory, and a constant/linear/quadratic verdict on each")
