@@ -86,6 +86,19 @@ def test_leak_with_too_few_readings_says_so() -> None:
     assert result["verdict"] == "too few points" and "a fit needs 5" in result["note"]
 
 
+def test_a_cache_that_fills_to_a_bound_is_not_a_leak() -> None:
+    cache: dict[int, bytes] = {}
+    calls = iter(range(10**9))
+
+    def cached() -> None:
+        n = next(calls)
+        if len(cache) < 100:  # fills during the first few hundred calls, then stays
+            cache[n] = bytes(1000)
+
+    result = measure_leak(cached, calls=2000, samples=20, warmup=0, min_bytes=8.0, budget_s=30.0)
+    assert result["verdict"] == "no growth", result["per_call_bytes"]
+
+
 def test_a_locked_sqlite_store_counts_its_lock_errors() -> None:
     pytest.importorskip("sqlalchemy")
     from agnobench.adapters.storage.sessions import run_cell

@@ -4,7 +4,8 @@ The op is called many times in this process. A warm-up share of the calls
 runs first, untraced (caches fill, lazy imports happen); then tracemalloc
 starts and, at ``samples`` regular steps, a full collection is run and the
 traced memory and the resident set are read. The slope of each reading over
-the call count is the bytes retained per call, with its 95 % interval
+the call count, from the second quarter of the readings on (caches that fill
+to a bound are still filling in the first), is the bytes retained per call, with its 95 % interval
 (:func:`agnobench.measure.growth_fit.per_call_slope`). Verdict on traced
 memory: "no growth" when the interval reaches zero or the slope is under
 ``min_bytes``; else "grows B per call". RSS is reported beside it (native
@@ -81,8 +82,11 @@ def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, m
             progress(f"leak: {done:,} of {calls:,} calls")
     finally:
         tracemalloc.stop()
-    traced_fit = per_call_slope(at, traced)
-    rss_fit = per_call_slope(at, resident)
+    # the first quarter of the readings is left out of the fit: caches that fill to a bound (SQLAlchemy's
+    # statement cache, agno's) are still growing there, and a leak is what keeps growing after them
+    skip = len(at) // 4
+    traced_fit = per_call_slope(at[skip:], traced[skip:])
+    rss_fit = per_call_slope(at[skip:], resident[skip:])
     return {"calls": done, "calls_asked": calls, "warmup_calls": warmed, "stopped_early": stopped_early or done < calls,
             "budget_s": budget_s, "at_calls": at, "traced_bytes": traced, "rss_bytes": resident,
             "per_call_bytes": traced_fit.per_call if traced_fit else None,
@@ -93,8 +97,9 @@ def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, m
             "rss_per_call_high": rss_fit.high if rss_fit else None,
             "verdict": leak_verdict(traced_fit, min_bytes),
             "rss_verdict": leak_verdict(rss_fit, min_bytes),
-            "min_bytes": min_bytes,
-            "note": "" if traced_fit else f"{len(at)} reading(s); a fit needs {MIN_POINTS} or more"}
+            "min_bytes": min_bytes, "fitted_from_call": at[skip] if at else 0,
+            "note": "" if traced_fit else f"{len(at) - skip} reading(s) after the first quarter; a fit needs "
+                                          f"{MIN_POINTS} or more"}
 
 
 def run(ctx: Any, params: Any) -> Measured:

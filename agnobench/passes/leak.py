@@ -56,6 +56,7 @@ class LeakResult(Model):
     verdict: str = ""
     rss_verdict: str = ""
     min_bytes: float = 0.0
+    fitted_from_call: float = 0.0  # the fit starts at this reading (the first quarter is left out)
     note: str = ""
 
 
