@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_ns
-from agnobench.reporters.html.charts import _layout, scale_for
+from agnobench.reporters.html.charts import _layout, scale_for, value_axis
 from agnobench.reporters.knowledge import typed_results
 from agnobench.results import ScenarioResult
 
@@ -36,8 +36,9 @@ def _figure(growths: list[Any], metric: str, unit: str, title: str, axis: str) -
         name = f"{growth.store}" + (f" · {verdict.describe()}" if verdict else "")
         fig.add_scatter(name=name, x=[t for t, _ in points], y=[v / scale for _, v in points], mode="lines+markers",
                         line=dict(color=STORE_COLOURS.get(growth.store)), hovertext=[fmt(v) for _, v in points])
-    fig.update_layout(**_layout(title, xaxis=dict(title="turn of the conversation"),
-                                yaxis=dict(title=f"{axis} ({label})", rangemode="tozero")))
+    values = [v / scale for _, points in series for _, v in points]
+    fig.update_layout(**_layout(title, xaxis=dict(title="turn of the conversation"),  # log when stores differ ×30
+                                yaxis=value_axis(f"{axis} ({label})" if label else axis, values)))
     return fig
 
 
