@@ -34,11 +34,12 @@ def test_growth_tables_name_each_verdict_and_quadratic_write_amplification() -> 
 
 
 def test_durable_comparison_pairs_agno_with_langgraph_per_store() -> None:
-    results = [_result(f"storage-durable-{fw}-sqlite", "latency", {}, {"latency_p50_ns": p50, "latency_p99_ns": p50 * 2})
-               for fw, p50 in (("agno", 400e6), ("langgraph", 500e6))]
+    rows = [{"name": "langgraph", "time_per_op_ns": 500e6, "mad_pct": 2.0, "p95_ns": 600e6},
+            {"name": "agno", "time_per_op_ns": 400e6, "mad_pct": 1.0, "p95_ns": 450e6, "vs_baseline": 0.8}]
+    results = [_result("storage-durable-sqlite", "variants", {"subject": "agno", "baseline": "langgraph", "rows": rows})]
     durable = growth_sections(results)[-1]
-    assert durable.rows[0][:3] == ["sqlite", "Agno", "400 ms"] and durable.rows[0][4] == "16 ms"
-    assert durable.rows[0][5] == "×0.80" and durable.rows[1][1] == "LangGraph"
+    assert durable.rows[0][:3] == ["sqlite", "Agno", "400 ms"] and durable.rows[0][5] == "16 ms"
+    assert durable.rows[0][6] == "×0.80" and durable.rows[1][1] == "LangGraph" and durable.rows[1][6] == ""
 
 
 def test_sessions_table_shows_lock_errors_and_leak_table_its_verdicts() -> None:

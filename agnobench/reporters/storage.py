@@ -75,37 +75,35 @@ def _verdict_summary(found: list[tuple[ScenarioResult, Any]]) -> Section | None:
                           "(write amplification); constant per-turn bytes mean O(N)."])
 
 
-DURABLE_PREFIX = "storage-durable-"  # storage-durable-<framework>-<store>
+DURABLE_PREFIX = "storage-durable-"  # storage-durable-<store>: the variants "agno" and "langgraph"
 DURABLE_TURNS = 25
 FRAMEWORKS = {"agno": "Agno", "langgraph": "LangGraph"}
 
 
 def _durable_table(results: Sequence[ScenarioResult]) -> Section | None:
-    """Agno against LangGraph on the same durable store: one 25-turn conversation, median and p99."""
-    found: dict[str, dict[str, ScenarioResult]] = {}
-    for result in results:
-        if result.ok and result.name.startswith(DURABLE_PREFIX) and "latency_p50_ns" in result.metrics:
-            framework, _, store = result.name[len(DURABLE_PREFIX):].partition("-")
-            found.setdefault(store, {})[framework] = result
+    """Agno against LangGraph on the same kind of durable store: one 25-turn conversation, interleaved calls."""
     rows = []
-    for store, by_framework in sorted(found.items()):
-        p50 = {fw: r.metrics["latency_p50_ns"].median for fw, r in by_framework.items()}
-        p99 = {fw: r.metrics["latency_p99_ns"].median for fw, r in by_framework.items() if "latency_p99_ns" in r.metrics}
-        ratio = f"×{p50['agno'] / p50['langgraph']:.2f}" if p50.get("agno") and p50.get("langgraph") else "—"
-        for fw in ("agno", "langgraph"):
-            if fw in p50:
-                rows.append([store, FRAMEWORKS[fw], format_ns(p50[fw]), format_ns(p99[fw]) if fw in p99 else "—",
-                             format_ns(p50[fw] / DURABLE_TURNS), ratio if fw == "agno" else ""])
+    for result, variants in typed_results(results, "variants"):
+        if not result.name.startswith(DURABLE_PREFIX):
+            continue
+        store = result.name[len(DURABLE_PREFIX):]
+        for row in sorted(variants.rows, key=lambda r: list(FRAMEWORKS).index(r.name) if r.name in FRAMEWORKS else 9):
+            ratio = f"×{row.vs_baseline:.2f}" if row.vs_baseline is not None and row.name != variants.baseline else ""
+            rows.append([store, FRAMEWORKS.get(row.name, row.name), format_ns(row.time_per_op_ns),
+                         f"{row.mad_pct:.1f}%", format_ns(row.p95_ns), format_ns(row.time_per_op_ns / DURABLE_TURNS),
+                         ratio])
     if not rows:
         return None
-    return Section(title="Storage: a durable 25-turn conversation, Agno beside LangGraph on the same store",
-                   columns=["store", "framework", "conversation p50", "p99", "per turn", "Agno ÷ LangGraph"],
-                   rows=rows, right={2, 3, 4, 5},
+    return Section(title="Storage: a durable 25-turn conversation, Agno beside LangGraph on the same kind of store",
+                   columns=["store", "framework", "conversation", "± MAD", "p95", "per turn", "Agno ÷ LangGraph"],
+                   rows=rows, right={2, 3, 4, 5, 6},
                    notes=["A new conversation per call, whole history in context, saved turn by turn: Agno through "
                           "its SqliteDb / PostgresDb, LangGraph through its SqliteSaver / PostgresSaver "
-                          "checkpointer; the same echo mock and the same per-turn check as the frameworks suite. "
-                          "Agno's own suite (Apple M4 Max, another machine) reports this conversation on SQLite "
-                          "at 42.2 ms for Agno against 36.5 ms for LangGraph."])
+                          "checkpointer, each on its own store; the same echo mock and per-turn check as the "
+                          "frameworks suite. Calls interleaved (Agno, LangGraph, Agno, ...) in forked rounds; "
+                          "conversation = median over rounds of each round's median; the ratio paired round by "
+                          "round. Agno's own suite (Apple M4 Max, another machine) reports this conversation on "
+                          "SQLite at 42.2 ms for Agno against 36.5 ms for LangGraph."])
 
 
 def growth_sections(results: Sequence[ScenarioResult]) -> list[Section]:

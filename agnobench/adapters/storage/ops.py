@@ -206,3 +206,26 @@ def langgraph_durable_conversation(state: Durable) -> Any:
         messages = agent.graph.invoke({"messages": [{"role": "user", "content": turn_prompt(turn)}]}, config)["messages"]
         expect_turn(NAME, _text(messages[-1]), agent.model.log, turn)
     return messages
+
+
+# ---- the two side by side (the variants pass: calls interleaved, paired round by round) ----------------
+
+def _op(state: Durable, conversation: Callable[[Durable], Any]) -> Callable[[], Any]:
+    return lambda: conversation(state)
+
+
+def agno_sqlite_conversation() -> Callable[[], Any]:
+    """A variant: Agno's 25-turn conversation on its SqliteDb (a factory returning the op)."""
+    return _op(agno_durable_sqlite(), agno_durable_conversation)
+
+
+def langgraph_sqlite_conversation() -> Callable[[], Any]:
+    return _op(langgraph_durable_sqlite(), langgraph_durable_conversation)
+
+
+def agno_postgres_conversation() -> Callable[[], Any]:
+    return _op(agno_durable_postgres(), agno_durable_conversation)
+
+
+def langgraph_postgres_conversation() -> Callable[[], Any]:
+    return _op(langgraph_durable_postgres(), langgraph_durable_conversation)
