@@ -24,6 +24,7 @@ from agnobench.adapters.contract import PROMPT, expect_reply
 DURABLE_TURNS = 25  # the conversation Agno's own comparison saves to SQLite
 _stack = ExitStack()  # stores opened by setups: closed by the worker's end (see the module docstring)
 _inherited: list[Any] = []  # a forked child's copies of its parent's connections: kept, never closed
+_postgres_url: str | None = None
 
 
 def call(fn: Callable[[], Any]) -> Any:
@@ -100,9 +101,12 @@ def _location(kind: str) -> str:
         janitor = Janitor("dir", str(root))
         _stack.callback(janitor.finish)
         return str(root / "conversations.db")
-    from agnobench.adapters.storage.postgres_server import postgres_database
+    global _postgres_url
+    if _postgres_url is None:  # one server (or one database on the user's) for every store of this worker: Agno's
+        from agnobench.adapters.storage.postgres_server import postgres_database  # tables live in schema "ai",
 
-    return _stack.enter_context(postgres_database())
+        _postgres_url = _stack.enter_context(postgres_database())  # LangGraph's checkpoint tables in "public"
+    return _postgres_url
 
 
 def _agno_agent(state: Durable) -> Any:
