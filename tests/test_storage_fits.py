@@ -116,3 +116,19 @@ def test_a_locked_sqlite_store_counts_its_lock_errors() -> None:
         assert cell.errors == 2 and cell.completed == 0  # each session's first turn failed, and ended it
         assert cell.locked_errors == 2, cell.error_kinds
         assert all("database is locked" in kind for kind in cell.error_kinds)
+
+
+def test_a_store_that_breaks_mid_conversation_fails_the_turn_with_its_error() -> None:
+    """agno logs a store error and goes on; the conversation must fail on that turn, not pass unseen."""
+    pytest.importorskip("sqlalchemy")
+    from agnobench.adapters.storage.conversation import agno_errors, checked_turn, conversation_agent
+    from agnobench.adapters.storage.stores import StoreError, open_store
+
+    with open_store("sqlite") as store, agno_errors() as errors:
+        agent = conversation_agent(store.db, 5)
+        checked_turn(agent, "c", 0, errors)
+        checked_turn(agent, "c", 1, errors)
+        with sqlite3.connect(store.where) as raw:
+            raw.execute("DROP TABLE agno_runs")
+        with pytest.raises(StoreError, match="turn 3: .*no such table: agno_runs"):
+            checked_turn(agent, "c", 2, errors)

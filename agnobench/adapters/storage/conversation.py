@@ -61,12 +61,25 @@ def conversation_agent(db: Any, turns: int) -> Any:
 
 def checked_turn(agent: Any, session_id: str, turn: int, errors: AgnoErrors | None = None) -> Any:
     """Turn ``turn`` (0-based) of the conversation ``session_id``: run, checked, store errors raised."""
-    return _checked(agent.run(turn_prompt(turn), session_id=session_id), turn, errors)
+    try:
+        output = agent.run(turn_prompt(turn), session_id=session_id)
+    except Exception as exc:  # agno let the store's error through: name the turn it broke
+        raise StoreError(f"turn {turn + 1}: {first_line(exc)}") from exc
+    return _checked(output, turn, errors)
 
 
 async def achecked_turn(agent: Any, session_id: str, turn: int, errors: AgnoErrors | None = None) -> Any:
     """The same through ``Agent.arun``."""
-    return _checked(await agent.arun(turn_prompt(turn), session_id=session_id), turn, errors)
+    try:
+        output = await agent.arun(turn_prompt(turn), session_id=session_id)
+    except Exception as exc:
+        raise StoreError(f"turn {turn + 1}: {first_line(exc)}") from exc
+    return _checked(output, turn, errors)
+
+
+def first_line(exc: BaseException) -> str:
+    lines = f"{type(exc).__name__}: {exc}".strip().splitlines()
+    return lines[0][:300] if lines else type(exc).__name__
 
 
 def _checked(output: Any, turn: int, errors: AgnoErrors | None) -> Any:

@@ -21,18 +21,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from agnobench.adapters.storage.conversation import achecked_turn, agno_errors, checked_turn, conversation_agent
+from agnobench.adapters.storage.conversation import (achecked_turn, agno_errors, checked_turn, first_line,
+                                                     conversation_agent)
 from agnobench.adapters.storage.stores import open_store
 from agnobench.passes.store_sessions import SessionCell  # the pass's result model: light, imports no engine
 from agnobench.stats import percentile
 
 MODES = ("threads", "asyncio")
 LOCKED = "database is locked"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
-    return text[:200]
 
 
 class _Tally:
@@ -49,7 +45,7 @@ class _Tally:
 
     def failed(self, exc: BaseException) -> None:
         with self.lock:
-            self.errors[_first_line(exc)] += 1
+            self.errors[first_line(exc)] += 1
 
 
 def _session_threads(db: Any, tally: _Tally, name: str, turns: int, errors: Any) -> None:
