@@ -86,6 +86,13 @@ def test_leak_with_too_few_readings_says_so() -> None:
     assert result["verdict"] == "too few points" and "a fit needs 5" in result["note"]
 
 
+def test_too_few_calls_give_no_verdict() -> None:
+    kept: list[bytes] = []
+    result = measure_leak(lambda: kept.append(bytes(1000)), calls=40, samples=20, warmup=0, min_bytes=8.0,
+                          budget_s=30.0)
+    assert result["verdict"] == "too few calls" and "a verdict needs 100" in result["note"]
+
+
 def test_a_cache_that_fills_to_a_bound_is_not_a_leak() -> None:
     cache: dict[int, bytes] = {}
     calls = iter(range(10**9))

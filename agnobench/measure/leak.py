@@ -27,6 +27,7 @@ from agnobench.measure.growth_fit import MIN_POINTS, per_call_slope
 from agnobench.measure.passes import Measured
 
 WARMUP_SHARE = 0.2  # of the time budget, at most, for the untraced warm-up calls
+MIN_FIT_CALLS = 100  # fewer calls after the first quarter give "too few calls", never a verdict
 TRACE_SLOWDOWN = 2.5  # a traced call's time over an untraced one's, for planning the calls (agno runs: ~2x)
 
 
@@ -37,12 +38,22 @@ def _rss() -> float:
         return float(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def leak_verdict(fit: Any, min_bytes: float) -> str:
+def leak_verdict(fit: Any, tail: Any, min_bytes: float, fitted_calls: int) -> str:
+    """"grows" needs the whole fit's interval above zero and the growth still going in its second half (its
+    own interval above zero): a cache that fills to a bound slows down and stops before a leak would."""
     if fit is None:
         return "too few points"
-    if fit.low <= 0.0 or fit.per_call < min_bytes:
+    if fitted_calls < MIN_FIT_CALLS:
+        return "too few calls"
+    if fit.low <= 0.0 or fit.per_call < min_bytes or (tail is not None and tail.low <= 0.0):
         return "no growth"
     return f"grows {fit.per_call:,.0f} B per call"
+
+
+def _fits(at: list[int], readings: list[float]) -> tuple[Any, Any]:
+    skip = len(at) // 4
+    middle = skip + (len(at) - skip) // 2
+    return per_call_slope(at[skip:], readings[skip:]), per_call_slope(at[middle:], readings[middle:])
 
 
 def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, min_bytes: float,
@@ -85,8 +96,9 @@ def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, m
     # the first quarter of the readings is left out of the fit: caches that fill to a bound (SQLAlchemy's
     # statement cache, agno's) are still growing there, and a leak is what keeps growing after them
     skip = len(at) // 4
-    traced_fit = per_call_slope(at[skip:], traced[skip:])
-    rss_fit = per_call_slope(at[skip:], resident[skip:])
+    traced_fit, traced_tail = _fits(at, traced)
+    rss_fit, rss_tail = _fits(at, resident)
+    fitted_calls = at[-1] - at[skip] if at else 0
     return {"calls": done, "calls_asked": calls, "warmup_calls": warmed, "stopped_early": stopped_early or done < calls,
             "budget_s": budget_s, "at_calls": at, "traced_bytes": traced, "rss_bytes": resident,
             "per_call_bytes": traced_fit.per_call if traced_fit else None,
@@ -95,11 +107,14 @@ def measure_leak(op: Callable[[], Any], calls: int, samples: int, warmup: int, m
             "rss_per_call_bytes": rss_fit.per_call if rss_fit else None,
             "rss_per_call_low": rss_fit.low if rss_fit else None,
             "rss_per_call_high": rss_fit.high if rss_fit else None,
-            "verdict": leak_verdict(traced_fit, min_bytes),
-            "rss_verdict": leak_verdict(rss_fit, min_bytes),
+            "verdict": leak_verdict(traced_fit, traced_tail, min_bytes, fitted_calls),
+            "rss_verdict": leak_verdict(rss_fit, rss_tail, min_bytes, fitted_calls),
             "min_bytes": min_bytes, "fitted_from_call": at[skip] if at else 0,
-            "note": "" if traced_fit else f"{len(at) - skip} reading(s) after the first quarter; a fit needs "
-                                          f"{MIN_POINTS} or more"}
+            "note": (f"{len(at) - skip} reading(s) after the first quarter; a fit needs {MIN_POINTS} or more"
+                     if traced_fit is None else
+                     f"{fitted_calls:,} calls fitted (after the first quarter); a verdict needs {MIN_FIT_CALLS:,} or "
+                     f"more: a longer time budget (leak_budget_s), or a run without --quick"
+                     if fitted_calls < MIN_FIT_CALLS else "")}
 
 
 def run(ctx: Any, params: Any) -> Measured:

@@ -99,7 +99,8 @@ def _durable_table(results: Sequence[ScenarioResult]) -> Section | None:
                    rows=rows, right={2, 3, 4, 5, 6},
                    notes=["A new conversation per call, whole history in context, saved turn by turn: Agno through "
                           "its SqliteDb / PostgresDb, LangGraph through its SqliteSaver / PostgresSaver "
-                          "checkpointer, each on its own store; the same echo mock and per-turn check as the "
+                          "checkpointer (each its own SQLite file; on PostgreSQL one server, Agno's tables in schema ai and LangGraph's in "
+                          "public); the same echo mock and per-turn check as the "
                           "frameworks suite. Calls interleaved (Agno, LangGraph, Agno, ...) in forked rounds; "
                           "conversation = median over rounds of each round's median; the ratio paired round by "
                           "round. Agno's own suite (Apple M4 Max, another machine) reports this conversation on "
@@ -138,6 +139,7 @@ def sessions_sections(results: Sequence[ScenarioResult]) -> list[Section]:
 
 def leak_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     rows = []
+    notes: list[str] = []
     for result, leak in typed_results(results, "leak"):
         interval = ("—" if leak.per_call_bytes is None else
                     f"{leak.per_call_bytes:,.1f} B [{leak.per_call_low:,.1f}, {leak.per_call_high:,.1f}]")
@@ -146,6 +148,8 @@ def leak_sections(results: Sequence[ScenarioResult]) -> list[Section]:
         calls = f"{leak.calls:,}" + (f" of {leak.calls_asked:,} (time budget {leak.budget_s:g} s)"
                                      if leak.stopped_early else "")
         rows.append([result.name, calls, interval, leak.verdict, rss, leak.rss_verdict])
+        if leak.note:
+            notes.append(f"{result.name}: {leak.note}.")
     if not rows:
         return []
     return [Section(title="Leaks: memory retained per call over many calls",
@@ -154,5 +158,7 @@ def leak_sections(results: Sequence[ScenarioResult]) -> list[Section]:
                     rows=rows, right={1, 2, 4},
                     notes=["After untraced warm-up calls, tracemalloc on; a full collection before each of the evenly "
                            "spaced readings; slope of the reading over calls. 'no growth' when the interval reaches "
-                           "0 or the slope is under the pass's leak_min_bytes. The resident set includes native "
-                           "memory but the allocator keeps freed pages: a second opinion."])]
+                           "0, the slope is under the pass's leak_min_bytes, or the second half of the readings "
+                           "stops growing (a cache filling to a bound); fitted from the second quarter of the "
+                           "readings on. The resident set includes native memory but the allocator keeps freed "
+                           "pages: a second opinion.", *notes])]
