@@ -126,17 +126,19 @@ def _agno_agent(state: Durable) -> Any:
     return Agent(model=MockModel(), db=db, add_history_to_context=True, num_history_runs=DURABLE_TURNS)
 
 
-def agno_durable_sqlite() -> Durable:
-    """Agno's SqliteDb on a file: every conversation a new session in the same database."""
-    state = Durable("sqlite", _location("sqlite"), _agno_agent)
+def _durable(kind: str, open_agent: Callable[[Durable], Any]) -> Durable:
+    state = Durable(kind, _location(kind), open_agent)
     state.ready()
     return state
+
+
+def agno_durable_sqlite() -> Durable:
+    """Agno's SqliteDb on a file: every conversation a new session in the same database."""
+    return _durable("sqlite", _agno_agent)
 
 
 def agno_durable_postgres() -> Durable:
-    state = Durable("postgres", _location("postgres"), _agno_agent)
-    state.ready()
-    return state
+    return _durable("postgres", _agno_agent)
 
 
 def agno_durable_conversation(state: Durable) -> Any:
@@ -186,15 +188,11 @@ def _langgraph_agent(state: Durable) -> GraphAgent:
 
 def langgraph_durable_sqlite() -> Durable:
     """LangGraph's SqliteSaver (langgraph-checkpoint-sqlite) on a file: a new thread per conversation."""
-    state = Durable("sqlite", _location("sqlite"), _langgraph_agent)
-    state.ready()
-    return state
+    return _durable("sqlite", _langgraph_agent)
 
 
 def langgraph_durable_postgres() -> Durable:
-    state = Durable("postgres", _location("postgres"), _langgraph_agent)
-    state.ready()
-    return state
+    return _durable("postgres", _langgraph_agent)
 
 
 def langgraph_durable_conversation(state: Durable) -> Any:

@@ -208,10 +208,6 @@ class PostgresServer:
     url: str
 
     @property
-    def socket_dir(self) -> Path:
-        return self.root
-
-    @property
     def log_path(self) -> Path:
         return self.root / "server.log"
 
