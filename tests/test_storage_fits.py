@@ -90,7 +90,7 @@ def test_too_few_calls_give_no_verdict() -> None:
     kept: list[bytes] = []
     result = measure_leak(lambda: kept.append(bytes(1000)), calls=40, samples=20, warmup=0, min_bytes=8.0,
                           budget_s=30.0)
-    assert result["verdict"] == "too few calls" and "a verdict needs 100" in result["note"]
+    assert result["verdict"] == "too few calls" and "a verdict needs 500" in result["note"]
 
 
 def test_a_cache_that_fills_to_a_bound_is_not_a_leak() -> None:

@@ -27,7 +27,7 @@ from agnobench.measure.growth_fit import MIN_POINTS, per_call_slope
 from agnobench.measure.passes import Measured
 
 WARMUP_SHARE = 0.2  # of the time budget, at most, for the untraced warm-up calls
-MIN_FIT_CALLS = 100  # fewer calls after the first quarter give "too few calls", never a verdict
+MIN_FIT_CALLS = 500  # fewer calls after the first quarter give "too few calls", never a verdict
 TRACE_SLOWDOWN = 2.5  # a traced call's time over an untraced one's, for planning the calls (agno runs: ~2x)
 
 
