@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import List, Optional
+from typing import ContextManager, List, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -70,6 +71,17 @@ def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, i
             on_result=keep, fresh_workers=fresh_workers)
 
 
+def _postgres_for(selected: list[Scenario], url: str | None) -> ContextManager[object]:
+    """With a PostgreSQL URL and a scenario that needs a server: checked now (bad input: exit 2), and reachable
+    from the workers for the whole run (agnobench/adapters/storage/postgres_url.py)."""
+    if not url or not any(s.requires and "postgresql" in s.requires.servers for s in selected):
+        return nullcontext()
+    from agnobench.adapters.storage.postgres_url import check_url, workers_reach
+
+    check_url(url)  # before anything is measured or written
+    return workers_reach(url, checked=True)
+
+
 @fail_on_bad_input
 def run(
     scenarios: Optional[List[str]] = typer.Argument(
@@ -93,6 +105,11 @@ def run(
                                   "Workers also run without address randomisation, so the same code gets the same "
                                   "process layout and figures in every run; another seed moves time/op by up to "
                                   "~5 %: pool runs over several seeds to average layouts (docs/timing.md)."),
+    postgres_url: Optional[str] = typer.Option(None, "--postgres-url", envvar="AGNOBENCH_POSTGRES_URL",
+                                               show_envvar=True, help="A PostgreSQL server for the storage suite's "
+                                               "PostgreSQL scenarios (a database is created on it and dropped); "
+                                               "without it agnobench starts a throw-away server when PostgreSQL is "
+                                               "installed (docs/storage.md)."),
     random_layout: bool = typer.Option(False, "--random-layout", help="A random hash seed and address "
                                        "randomisation in every run, as plain Python has (overrides --hash-seed)."),
 ) -> None:
@@ -114,6 +131,7 @@ def run(
     if html is not None:
         require_plotly(html)  # before measuring: a missing extra must not cost a whole run
         check_output_file(html, "HTML report (--html)")
+    postgres = _postgres_for(selected, postgres_url)
     settings = QUICK if quick else DEFAULT
     layout.choose(hash_seed, random_layout)  # before describe(): the results file records it
     err = stderr_console()
@@ -124,7 +142,8 @@ def run(
     path = out.path
     err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
     try:
-        with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
+        with interruptible(), postgres, Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
+                                                 BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                        transient=True) as progress:
             _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,

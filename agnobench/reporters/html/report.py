@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from agnobench.reporters.html import charts, data
+from agnobench.reporters.html import charts, data, storage_charts
 from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import facts_section, section_html
@@ -70,6 +70,7 @@ def _suite_charts(suite: str, members: Sequence[ScenarioResult]) -> list[Any]:
         figures.append(charts.saturation_figure(f"{suite} (all servers)", saturation))
     if suite == data.FRAMEWORKS_SUITE:
         figures += [charts.framework_figure(c) for c in data.framework_charts(members)]
+    figures += storage_charts.turn_cost_figures(members)  # per-turn cost against the turn (storage suite)
     return figures
 
 
