@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from agnobench.measure.params_schema import ParamError
 from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
 from agnobench.metrics import MetricInfo
+from agnobench.adapters.storage.records import SessionCell
 from agnobench.model import Model
 from agnobench.passes.turn_growth import check_store
 
@@ -35,21 +36,6 @@ class SessionsParams:
                 raise ParamError("session_modes", f"must be among {', '.join(MODES)}, got {mode!r}")
         if self.session_turns < 1:
             raise ParamError("session_turns", f"must be at least 1, got {self.session_turns!r}")
-
-
-@dataclass
-class SessionCell(Model):
-    mode: str = ""
-    sessions: int = 0
-    turns: int = 0
-    completed: int = 0
-    wall_s: float = 0.0
-    turns_per_s: float = 0.0
-    p50_ns: float = 0.0
-    p99_ns: float = 0.0
-    errors: int = 0
-    locked_errors: int = 0
-    error_kinds: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

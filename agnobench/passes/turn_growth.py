@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from agnobench.measure.params_schema import ParamError
 from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
 from agnobench.metrics import MetricInfo
+from agnobench.adapters.storage.records import TurnPoint
 from agnobench.model import Model
 
 STORES = ("memory", "sqlite", "postgres")  # agnobench.adapters.storage.stores.STORES, without importing it
@@ -43,20 +44,6 @@ class TurnGrowthParams:
             raise ParamError("growth_rounds", f"must be at least 1, got {self.growth_rounds!r}")
         if self.growth_turns < 1:
             raise ParamError("growth_turns", f"must be at least 1, got {self.growth_turns!r}")
-
-
-@dataclass
-class TurnPoint(Model):
-    turn: int = 0
-    time_ns: float = 0.0
-    bytes_written: float | None = None
-    file_growth_bytes: float | None = None
-    pages_written: float | None = None
-    rows_read: int | None = None
-    rows_written: int | None = None
-    statements: int | None = None
-    sent_bytes: int | None = None
-    rss_bytes: float = 0.0
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from agnobench.adapters.storage.conversation import agno_errors, checked_turn, conversation_agent
 from agnobench.adapters.storage.stores import open_store
-from agnobench.passes.turn_growth import TurnPoint  # the pass's result model: light, imports no engine
+from agnobench.adapters.storage.records import TurnPoint
 
 
 

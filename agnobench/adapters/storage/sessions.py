@@ -24,7 +24,7 @@ from typing import Any, Callable
 from agnobench.adapters.storage.conversation import (achecked_turn, agno_errors, checked_turn, first_line,
                                                      conversation_agent)
 from agnobench.adapters.storage.stores import open_store
-from agnobench.passes.store_sessions import SessionCell  # the pass's result model: light, imports no engine
+from agnobench.adapters.storage.records import SessionCell
 from agnobench.stats import percentile
 
 MODES = ("threads", "asyncio")
