@@ -6,9 +6,11 @@ from rich.console import Console
 from rich.table import Table
 
 from agnobench.compare import Comparison, Verdict
+from agnobench.errors import EXIT_INCONCLUSIVE, EXIT_OK
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, RIGHT_ALIGNED, cells, side_lists, summary_line
 
-_STYLE = {Verdict.regression: "red", Verdict.improvement: "green", Verdict.not_significant: "yellow"}
+_STYLE = {Verdict.regression: "red", Verdict.improvement: "green", Verdict.not_significant: "yellow",
+          Verdict.inconclusive: "magenta"}
 
 
 def render_compare_table(comparison: Comparison, console: Console) -> None:
@@ -24,7 +26,7 @@ def render_compare_table(comparison: Comparison, console: Console) -> None:
     console.print(table)
     for line in side_lists(comparison):
         console.print(f"[yellow]{line}[/yellow]")
-    colour = "red" if comparison.exit_code else "green"
+    colour = {EXIT_OK: "green", EXIT_INCONCLUSIVE: "magenta"}.get(comparison.exit_code, "red")
     console.print(f"[bold {colour}]{summary_line(comparison)}[/bold {colour}]")
     for note in NOTES:
         console.print(f"[dim]{note}[/dim]")
