@@ -94,6 +94,8 @@ def run(
                                   "~5 %: pool runs over several seeds to average layouts (docs/timing.md)."),
     random_layout: bool = typer.Option(False, "--random-layout", help="A random hash seed and address "
                                        "randomisation in every run, as plain Python has (overrides --hash-seed)."),
+    wide: bool = typer.Option(False, "--wide", help="Every column of every table, however wide (by default a "
+                              "table fits the terminal: one figure per op, the least important columns left out)."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
@@ -141,7 +143,7 @@ def run(
     elif fmt is OutputFormat.md:
         sys.stdout.write(render_markdown(results_file.scenarios) + render_instructions_markdown(results_file.scenarios))
     else:
-        render_table(results_file.scenarios, stdout_console())
+        render_table(results_file.scenarios, stdout_console(), wide=wide)
         render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
     if html is not None:
