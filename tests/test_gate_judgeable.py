@@ -78,11 +78,27 @@ def test_a_rerun_spread_beyond_the_limit_is_inconclusive_never_a_regression() ->
     assert comparison.exit_code == EXIT_INCONCLUSIVE and not comparison.regressions
 
 
-def _timed(name: str, rel_center: float, kernel_fast_ns: float, slow_only: bool = False, seed: int = 1):
+def _timed(name: str, rel_center: float, kernel_fast_ns: float, slow_only: bool = False, seed: int = 1,
+           rerun: float = 0.0):
     result = scenario(name, rel=noisy(rel_center, seed=seed))
     result.passes["timing"] = PassRecord(details=TimingResult(pairs_per_process=10, kernel_fast_ns=kernel_fast_ns,
-                                                              slow_phase_only=slow_only))
+                                                              slow_phase_only=slow_only, rerun_pct=rerun))
     return result
+
+
+def test_a_change_within_the_runs_own_rerun_spread_is_inconclusive() -> None:
+    # issue 20's trial: agent-run-stream +9.8 % between two runs of unchanged code, each run's ± 17-21 %
+    base = results(_timed("s", 0.75, 10_000.0, rerun=20.7))
+    cur = results(_timed("s", 0.75 * 1.098, 10_000.0, seed=2, rerun=17.3))
+    comparison = compare_results(base, cur)
+    rel = row(comparison, "time_per_op_rel")
+    assert rel.verdict is Verdict.inconclusive and "combined rerun ± 27.0 %" in rel.reason
+    assert comparison.exit_code == EXIT_INCONCLUSIVE
+    quiet = compare_results(results(_timed("s", 0.75, 10_000.0, rerun=1.0)),
+                            results(_timed("s", 0.75 * 1.098, 10_000.0, seed=2, rerun=1.2)))
+    assert quiet.exit_code == EXIT_FAILED  # the same change between two steady runs is a regression
+    faster = compare_results(cur, base)  # a disturbed "improvement" claims nothing and fails nothing
+    assert row(faster, "time_per_op_rel").verdict is Verdict.not_significant and faster.exit_code == EXIT_OK
 
 
 def test_kernel_speeds_too_far_apart_make_a_time_regression_inconclusive() -> None:

@@ -175,7 +175,8 @@ def compare_metric(scenario: str, name: str, base: Metric, cur: Metric, rule: Ru
         change = change_pct(base.median, cur.median)
         verdict = decide(change, rule.threshold_pct, sig.significant, better_low, cur.median,
                          inconclusive=bool(judgement.inconclusive))
-    reason = judgement.inconclusive if verdict is Verdict.inconclusive else judgement.note
+    reason = judgement.inconclusive if verdict in (Verdict.inconclusive, Verdict.not_significant) and \
+        judgement.inconclusive else judgement.note
     return MetricComparison(scenario=scenario, metric=name, baseline=base.median, current=cur.median,
                             change_pct=change, rule=rule, significance=sig, verdict=verdict,
                             n_baseline=len(base_samples), n_current=len(cur_samples), lower_is_better=better_low,

@@ -12,9 +12,10 @@ concurrency scenarios' wall/op moved by up to +434 % (issue 20). So:
 - a wall-time figure whose rerun spread is beyond ``WALL_SPREAD_LIMIT_PCT``,
   and a kernel-paired figure whose two sides ran at machine speeds too far
   apart (their fastest kernel bursts more than ``KERNEL_SHIFT_LIMIT_PCT``
-  apart, or a side timed only in the slow phase), cannot be judged: a change
-  beyond the threshold there is *inconclusive*, with the reason, never a
-  regression;
+  apart, or a side timed only in the slow phase) or whose change is within
+  the two runs' own rerun ± combined (each timed run states it), cannot be
+  judged: a change beyond the threshold there is *inconclusive*, with the
+  reason, never a regression;
 - a figure that cannot be a measurement (non-finite; a time, ratio or rate
   of zero or less; a negative byte or allocation count) is never an
   improvement: in the baseline it leaves the metric inconclusive, in the
@@ -30,6 +31,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Sequence
 
+from agnobench.compare.stats import change_pct
 from agnobench.compare.thresholds import SOURCE_DEFAULT, SOURCE_GLOBAL, TIME_RAW, TIME_REL, Rule
 from agnobench.metrics import metric_info
 from agnobench.results import ScenarioResult
@@ -107,8 +109,34 @@ def _slow_phase_only(result: ScenarioResult) -> bool:
     return bool(getattr(facts, "slow_phase_only", False)) if facts is not None else False
 
 
-def machine_disturbed(base: ScenarioResult, cur: ScenarioResult) -> str:
-    """Why the two sides' machine speeds are too far apart to judge a kernel-paired time, or ''."""
+def rerun_pct(result: ScenarioResult) -> float | None:
+    """The timing pass's ± of a rerun of time/op (95 %, bootstrap over its timing processes), or None."""
+    facts = result.result_of("timing")
+    value = float(getattr(facts, "rerun_pct", 0.0) or 0.0) if facts is not None else 0.0
+    return value if value > 0 and math.isfinite(value) else None
+
+
+def within_rerun_noise(base: ScenarioResult, cur: ScenarioResult, change: float | None) -> str:
+    """Why a kernel-paired change cannot be told from a rerun of either side, or ''.
+
+    Each timed run states how far a rerun may move its time/op (``rerun_pct``,
+    the ± under the suite table). A change smaller than the two sides' ±
+    combined (root of the sum of squares) is what rerunning the same code
+    could give: on a busy machine runs carry ±15–20 %, and a +10 % "regression"
+    between two of them is the machine's.
+    """
+    a, b = rerun_pct(base), rerun_pct(cur)
+    if a is None or b is None or change is None or not math.isfinite(change):
+        return ""
+    combined = math.hypot(a, b)
+    if abs(change) <= combined:
+        return (f"change {change:+.1f} % within the two runs' combined rerun ± {combined:.1f} % "
+                f"({a:.1f} % and {b:.1f} %): the machine was too disturbed to tell it from a rerun")
+    return ""
+
+
+def machine_disturbed(base: ScenarioResult, cur: ScenarioResult, change: float | None = None) -> str:
+    """Why the two sides' machine speeds (or rerun spreads) are too far apart to judge a kernel-paired time, or ''."""
     slow = [side for side, result in (("baseline", base), ("current", cur)) if _slow_phase_only(result)]
     if slow:
         return f"the {' and '.join(slow)} run was timed only while the machine ran slow (time/kernel reads high there)"
@@ -118,21 +146,22 @@ def machine_disturbed(base: ScenarioResult, cur: ScenarioResult) -> str:
         if shift > KERNEL_SHIFT_LIMIT_PCT:
             return (f"the machine ran at different speeds: fastest kernel bursts {a:,.0f} ns against {b:,.0f} ns "
                     f"({shift:.0f} % apart, over {KERNEL_SHIFT_LIMIT_PCT:g} %)")
-    return ""
+    return within_rerun_noise(base, cur, change)
 
 
 def judge(metric: str, rule: Rule, base: ScenarioResult, cur: ScenarioResult) -> Judgement:
     """The rule of :mod:`agnobench.compare.thresholds`, adjusted for what the machine did to these two runs."""
+    if not rule.gated:  # shown for information: a negative overhead or a difference is a figure there
+        return Judgement(rule)
     bad_baseline = invalid_figure(metric, base.metrics[metric].median)
     if bad_baseline:
         return Judgement(rule, inconclusive=f"baseline {bad_baseline}: nothing to judge against", invalid=True)
     bad_current = invalid_figure(metric, cur.metrics[metric].median)
     if bad_current:
         return Judgement(rule, inconclusive=f"current {bad_current}", invalid=True)
-    if not rule.gated:
-        return Judgement(rule)
     if metric == TIME_REL:
-        return Judgement(rule, inconclusive=machine_disturbed(base, cur))
+        change = change_pct(base.metrics[metric].median, cur.metrics[metric].median)
+        return Judgement(rule, inconclusive=machine_disturbed(base, cur, change))
     if rule.source not in (SOURCE_DEFAULT, SOURCE_GLOBAL) or metric != TIME_RAW:
         return Judgement(rule)
     spread = rerun_spread_pct(base, cur, metric)

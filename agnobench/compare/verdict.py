@@ -27,18 +27,19 @@ def decide(change_pct: float | None, threshold_pct: float, significant: bool, lo
     """Verdict for one metric. ``change_pct`` None means the baseline was 0 and current is not.
 
     ``inconclusive``: the figure cannot be judged on these runs (a disturbed
-    machine, a figure that is no measurement); any change beyond the threshold
-    is then inconclusive, in either direction — a slow baseline must not make
-    an improvement either.
+    machine, a figure that is no measurement). A change beyond the threshold in
+    the worse direction is then inconclusive (exit 3 if nothing failed); in the
+    better direction it is "not significant": a disturbed machine must neither
+    fail the gate nor claim an improvement.
     """
     if inconclusive and (change_pct is None or not math.isfinite(change_pct)):
         return Verdict.inconclusive
     change = change_pct if change_pct is not None else math.copysign(math.inf, current)
     if abs(change) <= threshold_pct:
         return Verdict.unchanged
+    worse = change > 0 if lower_is_better else change < 0
     if inconclusive:
-        return Verdict.inconclusive
+        return Verdict.inconclusive if worse else Verdict.not_significant
     if not significant:
         return Verdict.not_significant
-    worse = change > 0 if lower_is_better else change < 0
     return Verdict.regression if worse else Verdict.improvement
