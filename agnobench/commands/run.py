@@ -27,6 +27,7 @@ from agnobench.reporters.html.report import render_run_html
 from agnobench.reporters.instructions import render_instructions_markdown, render_instructions_table
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
+from agnobench.packages import PACKAGES, union_packages
 from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
@@ -67,6 +68,13 @@ def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, i
     run_all(selected, settings, timing=not instructions_only_, instructions=InstructionSettings.for_run(quick)
             if counting else None, on_progress=lambda message: progress.update(task, description=message),
             on_result=keep, fresh_workers=fresh_workers)
+
+
+def _record_packages(results_file: ResultsFile) -> None:
+    """environment.packages: every package the measured code imported, at its version (agnobench/packages.py)."""
+    packages = union_packages(s.details for s in results_file.scenarios)
+    if packages:
+        results_file.environment[PACKAGES] = packages
 
 
 @fail_on_bad_input
@@ -131,11 +139,13 @@ def run(
             _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,
                      fresh_workers)
     except Interrupted as stop:
+        _record_packages(results_file)
         out.save(results_file)  # what was measured so far is kept (the file says complete: false)
         print(f"agnobench: {stop}; kept {len(results_file.scenarios)} of {len(selected)} scenario result(s) "
               f"in {out.rescued or path}", file=sys.stderr)
         raise typer.Exit(stop.exit_code) from None
     results_file.settings["complete"] = True
+    _record_packages(results_file)
     path = out.finish(results_file)
 
     if fmt is OutputFormat.json:

@@ -17,6 +17,7 @@ from agnobench.compare.thresholds import TIME_RAW, TIME_REL, Rule, ThresholdPoli
 from agnobench.compare.verdict import Verdict, decide
 from agnobench.errors import EXIT_FAILED, EXIT_INCONCLUSIVE, EXIT_OK, InputError
 from agnobench.metrics import is_known, metric_info
+from agnobench.packages import package_changes
 from agnobench.results import Metric, ResultsFile, ScenarioResult
 from agnobench.runs import check_unique_names
 
@@ -83,6 +84,7 @@ class ScenarioComparison:
     name: str
     suite: str
     metrics: list[MetricComparison] = field(default_factory=list)
+    package_changes: list[str] = field(default_factory=list)  # what this scenario's code imported, changed
 
 
 @dataclass
@@ -109,6 +111,7 @@ class Comparison:
     skipped: list[str] = field(default_factory=list)  # skipped on either side: not compared, never a regression
     failed: list[FailedScenario] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    package_changes: list[str] = field(default_factory=list)  # "pydantic 2.14.4 → 2.12.5": the environments differ
 
     @property
     def rows(self) -> list[MetricComparison]:
@@ -142,6 +145,8 @@ class Comparison:
             "only_in_baseline": self.only_baseline, "only_in_current": self.only_current, "skipped": self.skipped,
             "failed": [{"scenario": f.name, "side": f.side, "error": f.error, "fails": f.fails} for f in self.failed],
             "notes": self.notes,
+            "environment_changes": self.package_changes,
+            "scenario_package_changes": {s.name: s.package_changes for s in self.scenarios if s.package_changes},
             "regressions": len(self.regressions), "inconclusive": len(self.inconclusive),
             "exit_code": self.exit_code,
         }
@@ -188,7 +193,8 @@ def compare_scenario(base: ScenarioResult, cur: ScenarioResult, policy: Threshol
     wanted = set(only_metrics)
     thresholds = _scenario_thresholds(cur, base)
     both_have_rel = TIME_REL in base.metrics and TIME_REL in cur.metrics
-    out = ScenarioComparison(cur.name, cur.suite or base.suite)
+    out = ScenarioComparison(cur.name, cur.suite or base.suite, package_changes=package_changes(base.details,
+                                                                                                 cur.details))
     for name, cur_metric in cur.metrics.items():  # the current run's order: the order of the table
         base_metric = base.metrics.get(name)
         if base_metric is None or (wanted and name not in wanted):
@@ -272,7 +278,8 @@ def compare_results(baseline: ResultsFile, current: ResultsFile, policy: Thresho
         raise InputError(current_path, "scenarios", f"no scenario in common with {baseline_path} "
                                                     f"({_names(baseline)} against {_names(current)}): nothing to compare")
     comparison = Comparison(str(baseline_path), str(current_path), policy,
-                            notes=_environment_notes(baseline, current))
+                            notes=_environment_notes(baseline, current),
+                            package_changes=package_changes(baseline.environment, current.environment))
     comparison.skipped = list(dict.fromkeys(s.name for s in [*current.scenarios, *baseline.scenarios] if s.skipped))
     skipped = set(comparison.skipped)  # a framework not installed on one side: neither lost nor regressed
     baseline = replace(baseline, scenarios=[s for s in baseline.scenarios if s.name not in skipped])

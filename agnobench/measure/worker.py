@@ -37,7 +37,10 @@ def measure(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
     if settings.quick:
         hold = min(hold, settings.hold)
     passes = run_passes(scenario, settings, op, hold, lambda message: emit(event="progress", message=message))
-    return {"passes": passes, "details": {}}  # the harness adds network_events and the guard's layers
+    # the harness adds network_events and the guard's layers; the parent maps imported_modules to package versions
+    from agnobench.packages import IMPORTED_MODULES, imported_top_level_modules  # (issue 20: agnobench/packages.py)
+
+    return {"passes": passes, "details": {IMPORTED_MODULES: imported_top_level_modules()}}
 
 
 if __name__ == "__main__":

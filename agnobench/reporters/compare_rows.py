@@ -89,7 +89,23 @@ def _inconclusive_names(comparison: Comparison) -> str:
     return ", ".join(f"{r.scenario} {metric_info(r.metric).label}" for r in comparison.inconclusive)
 
 
+def environment_clause(comparison: Comparison, scenarios: set[str] | None = None) -> str:
+    """" — packages changed: pydantic 2.14.4 → 2.12.5" when the environments differ (those the flagged
+    scenarios imported, when known), else ''."""
+    changes = [c for s in comparison.scenarios if scenarios is None or s.name in scenarios for c in s.package_changes]
+    changes = list(dict.fromkeys(changes)) or comparison.package_changes
+    if not changes:
+        return ""
+    shown = ", ".join(changes[:4]) + (f" and {len(changes) - 4} more" if len(changes) > 4 else "")
+    return f" — the environments differ, packages changed: {shown}"
+
+
 def summary_line(comparison: Comparison) -> str:
+    return _summary(comparison) + environment_clause(
+        comparison, {r.scenario for r in comparison.regressions + comparison.inconclusive} or None)
+
+
+def _summary(comparison: Comparison) -> str:
     regressions, broken = comparison.regressions, comparison.broken
     if not regressions and not broken:
         improved = sum(1 for r in comparison.rows if r.gated and r.verdict is Verdict.improvement)
@@ -117,6 +133,9 @@ def side_lists(comparison: Comparison) -> list[str]:
         lines.append(f"only in current (not compared): {', '.join(comparison.only_current)}")
     if comparison.skipped:
         lines.append(f"skipped (not installed on one side, not compared): {', '.join(comparison.skipped)}")
+    if comparison.package_changes:
+        lines.append("packages the measured code imported differ between the runs: "
+                     + ", ".join(comparison.package_changes))
     for failed in comparison.failed:
         lines.append(f"{failed.name} failed in {failed.side}: {failed.error}")
     for row in comparison.rows:
