@@ -103,3 +103,11 @@ def test_negative_memory_and_huge_spread_are_not_measurable_here() -> None:
     assert "n/m" in row and "-285 KiB" not in row and "154.7" not in row
     assert "not measurable here: agent-create-memory's retained/op" in text.replace("\n", " ")
     assert "±155 %: the spread is larger than the figure itself" in text.replace("\n", " ")
+
+
+def test_the_html_creation_chart_plots_time_per_op_not_wall() -> None:
+    from agnobench.reporters.html.data import metric_chart
+
+    chart = metric_chart("creation", [_timed("agent-create-simple", 11_800, 20_000)], "time_per_op_ns")
+    assert chart is not None and chart.label == "time/op"
+    assert [bar.value for bar in chart.bars] == [11_800]  # the headline, not the 20 µs wall time
