@@ -96,12 +96,11 @@ def rerun_spread_pct(base: ScenarioResult, cur: ScenarioResult, metric: str) -> 
 
 
 def _fast_kernel_ns(result: ScenarioResult) -> float | None:
+    """The fastest kernel bursts of a run's timing (None for a merged file or one from before paired bursts:
+    a pooled file's gate is its rounds, and the kernel's plain median moves with every slow phase)."""
     facts = result.result_of("timing")
     fast = float(getattr(facts, "kernel_fast_ns", 0.0) or 0.0) if facts is not None else 0.0
-    if fast > 0:
-        return fast
-    kernel = result.metrics.get("ref_kernel_ns")
-    return kernel.median if kernel is not None and math.isfinite(kernel.median) and kernel.median > 0 else None
+    return fast if fast > 0 and math.isfinite(fast) else None
 
 
 def _slow_phase_only(result: ScenarioResult) -> bool:
@@ -167,7 +166,7 @@ def judge(metric: str, rule: Rule, base: ScenarioResult, cur: ScenarioResult) ->
     spread = rerun_spread_pct(base, cur, metric)
     if spread is None:
         return Judgement(replace(rule, gated=False, source=SOURCE_NO_RERUNS),
-                         note="wall time with no kernel beside it: one run a side measures no rerun spread, so it "
+                         note="wall time moves with the machine: one run a side measures no rerun spread, so it "
                               "is shown, not gated (pool runs with `agnobench merge` to gate it)")
     widened = replace(rule, threshold_pct=max(rule.threshold_pct, round(spread, 1)),
                       source=SOURCE_RERUNS if spread > rule.threshold_pct else rule.source)
