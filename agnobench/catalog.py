@@ -103,3 +103,12 @@ def select(selectors: Sequence[str], suites: Iterable[str] = ()) -> list[Scenari
         for scenario in matched:
             add(scenario)
     return chosen
+
+
+def left_out_on_request(selected: Sequence[Scenario], selectors: Sequence[str], suites: Iterable[str] = ()) -> list[Scenario]:
+    """On-request scenarios of the suites (or globs) asked for that the selection left out: said on stderr, so
+    nobody wonders where they went."""
+    named = set(suites) | {s for s in selectors if not _looks_like_path(s)}
+    chosen = {s.name for s in selected}
+    return [s for s in builtin_scenarios() if s.on_request and s.name not in chosen
+            and (s.suite in named or any(fnmatch.fnmatchcase(s.name, pattern) for pattern in named))]

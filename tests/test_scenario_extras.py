@@ -67,3 +67,12 @@ def test_list_says_on_request_and_why(capsys: pytest.CaptureFixture[str]) -> Non
     list_scenarios(suite="knowledge", verbose=False)
     (line,) = [l for l in capsys.readouterr().out.splitlines() if l.startswith("knowledge-query-chroma-100k")]
     assert "on request only" in line and "fails by design" in line
+
+
+def test_a_suite_run_says_what_it_left_out_on_request() -> None:
+    from agnobench.catalog import left_out_on_request
+
+    suite_run = select([], ["knowledge"])
+    assert [s.name for s in left_out_on_request(suite_run, [], ["knowledge"])] == ["knowledge-query-chroma-100k"]
+    by_name = select(["knowledge-query-chroma-100k"])
+    assert left_out_on_request(by_name, ["knowledge-query-chroma-100k"]) == []

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from agnobench.catalog import select
+from agnobench.catalog import left_out_on_request, select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.commands._run_output import RunOutput
 from agnobench.environment import describe
@@ -132,6 +132,9 @@ def run(
     out = RunOutput.prepare(output, results_file)  # a bad path is bad input before anything is measured
     path = out.path
     err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
+    for left in left_out_on_request(selected, scenarios or [], suite):
+        err.print(f"agnobench: left out {left.name}: on request only (run it by name): {left.on_request}",
+                  markup=False)
     try:
         with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
