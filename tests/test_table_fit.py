@@ -111,3 +111,15 @@ def test_the_html_creation_chart_plots_time_per_op_not_wall() -> None:
     chart = metric_chart("creation", [_timed("agent-create-simple", 11_800, 20_000)], "time_per_op_ns")
     assert chart is not None and chart.label == "time/op"
     assert [bar.value for bar in chart.bars] == [11_800]  # the headline, not the 20 µs wall time
+
+
+def test_compare_table_leaves_restated_rows_to_wide() -> None:
+    base = results(scenario("a", rel=noisy(0.75, seed=1), ref_kernel_ns=noisy(10_000.0, seed=1)))
+    comparison = compare_results(base, base)
+    narrow = Console(width=140, record=True, color_system=None)
+    render_compare_table(comparison, narrow)
+    text = narrow.export_text()
+    assert "time/kernel" in text and "│ kernel" not in text and "1 row(s) restating" in text
+    wide = Console(width=140, record=True, color_system=None)
+    render_compare_table(comparison, wide, wide=True)
+    assert "│ kernel" in wide.export_text()

@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from agnobench.compare import Comparison, Verdict
+from agnobench.compare import Comparison, MetricComparison, Verdict
+from agnobench.metrics import metric_info
 from agnobench.errors import EXIT_INCONCLUSIVE, EXIT_OK
 from agnobench.reporters.fit import WRAP_MIN, dropped_note, fit_columns, print_table
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, RIGHT_ALIGNED, cells, side_lists, summary_line
@@ -21,8 +22,15 @@ _KEEP = (0, 1, 3, 4, 7)
 _DROP_ORDER = (5, 6, 2)
 
 
+def _restated(row: MetricComparison) -> bool:
+    """A row that only restates another (ops/s is time/op; the kernel is the machine's speed), never gating."""
+    return not row.gated and metric_info(row.metric).restated
+
+
 def render_compare_table(comparison: Comparison, console: Console, wide: bool = False) -> None:
-    all_cells = [cells(row) for row in comparison.rows]
+    rows = [row for row in comparison.rows if wide or not _restated(row)]
+    hidden = len(comparison.rows) - len(rows)
+    all_cells = [cells(row) for row in rows]
     fit = fit_columns(COLUMNS, all_cells, console.width, keep=_KEEP, folds=(0,), drop_order=_DROP_ORDER, wide=wide)
     table = Table(title=f"agnobench compare: {escape(str(comparison.baseline_path))} → "
                         f"{escape(str(comparison.current_path))}", title_justify="left", header_style="bold")
@@ -31,7 +39,7 @@ def render_compare_table(comparison: Comparison, console: Console, wide: bool = 
         table.add_column(COLUMNS[index], justify="right" if index in RIGHT_ALIGNED else "left", no_wrap=not name,
                          overflow="fold" if name else "ellipsis",
                          min_width=min(fit.widths[index], WRAP_MIN) if name else fit.widths[index])
-    for row, row_cells in zip(comparison.rows, all_cells):
+    for row, row_cells in zip(rows, all_cells):
         style = _STYLE.get(row.verdict) if row.gated else "dim"
         row_cells = [escape(c) for c in row_cells]
         row_cells[-1] = f"[{style}]{row_cells[-1]}[/{style}]" if style else row_cells[-1]
@@ -40,6 +48,9 @@ def render_compare_table(comparison: Comparison, console: Console, wide: bool = 
     dropped = dropped_note(COLUMNS, fit)
     if dropped:
         console.print(f"[dim]{escape(dropped)}[/dim]")
+    if hidden:
+        console.print(f"[dim]{hidden} row(s) restating other figures (ops/s, kernel) not shown: --wide shows them, "
+                      "--format json and md have every row.[/dim]")
     for line in side_lists(comparison):
         console.print(f"[yellow]{escape(line)}[/yellow]")
     colour = {EXIT_OK: "green", EXIT_INCONCLUSIVE: "magenta"}.get(comparison.exit_code, "red")
