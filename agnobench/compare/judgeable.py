@@ -13,7 +13,7 @@ concurrency scenarios' wall/op moved by up to +434 % (issue 20). So:
   and a kernel-paired figure whose two sides ran at machine speeds too far
   apart (their fastest kernel bursts more than ``KERNEL_SHIFT_LIMIT_PCT``
   apart, or a side timed only in the slow phase) or whose change is within
-  the two runs' own rerun ± combined (each timed run states it), cannot be
+  the two runs' own rerun ± added together (each timed run states it), cannot be
   judged: a change beyond the threshold there is *inconclusive*, with the
   reason, never a regression;
 - a figure that cannot be a measurement (non-finite; a time, ratio or rate
@@ -119,15 +119,17 @@ def within_rerun_noise(base: ScenarioResult, cur: ScenarioResult, change: float 
     """Why a kernel-paired change cannot be told from a rerun of either side, or ''.
 
     Each timed run states how far a rerun may move its time/op (``rerun_pct``,
-    the ± under the suite table). A change smaller than the two sides' ±
-    combined (root of the sum of squares) is what rerunning the same code
-    could give: on a busy machine runs carry ±15–20 %, and a +10 % "regression"
-    between two of them is the machine's.
+    the ± under the suite table, a 95 % bound). Each side may be off by its ±
+    in opposite directions, so a change no larger than the two added is what
+    two runs of the same code can give: on a busy machine runs carry ±15–20 %,
+    and a +10 % "regression" between two of them is the machine's. (The root
+    of the sum of squares, tried first, let a +5.9 % false alarm through
+    between two runs of ±3.7 % and ±4.0 %; docs/ci-gate.md has the trials.)
     """
     a, b = rerun_pct(base), rerun_pct(cur)
     if a is None or b is None or change is None or not math.isfinite(change):
         return ""
-    combined = math.hypot(a, b)
+    combined = a + b
     if abs(change) <= combined:
         return (f"change {change:+.1f} % within the two runs' combined rerun ± {combined:.1f} % "
                 f"({a:.1f} % and {b:.1f} %): the machine was too disturbed to tell it from a rerun")
