@@ -123,3 +123,20 @@ def test_compare_table_leaves_restated_rows_to_wide() -> None:
     wide = Console(width=140, record=True, color_system=None)
     render_compare_table(comparison, wide, wide=True)
     assert "│ kernel" in wide.export_text()
+
+
+@pytest.mark.parametrize("width", [80, 100, 140])
+def test_report_side_by_side_keeps_ratios_whole(width: int) -> None:
+    from agnobench.reporters.report_table import render_report_table
+    from agnobench.reporters.side_by_side import LabelledResults, build_side_by_side
+
+    files = [LabelledResults(f"round-{i}", f"r{i}.json",
+                             results(scenario("agent-create-simple", time=noisy(11_800.0 * (1 + i / 10), seed=i))))
+             for i in range(6)]
+    console = Console(width=width, record=True, color_system=None)
+    render_report_table(build_side_by_side(files), [], console)
+    text = console.export_text()
+    lines = _table_lines(text)
+    assert all(len(line) <= width for line in lines) and "…" not in "\n".join(lines)
+    assert "(×1.1" in text  # the second file's ratio, whole
+    assert ("not shown at this width" in text) == (width < 140)  # 6 files fit at 140 columns, not at 100
