@@ -164,8 +164,10 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
     wrap = next((i for i, c in enumerate(columns, start=1) if c.metric == "more"), targets_at)
     at = {c.header: i for i, c in enumerate(columns, start=1)}
     # One figure per op on a terminal: time/op; wall/op (the same op, unpaired) with --wide. Dropped first when
-    # the table is too wide: what restates another column (ops/s), the machine's speed, the long cells.
+    # the table is too wide: what restates another column (ops/s), the machine's speed, the long cells, then the
+    # latency percentiles (more times of the same op) before the memory figures.
     drop_order = [at[h] for h in ("ops/s", "speed", "more") if h in at] + ([len(headers) - 1] if with_floor else [])
+    drop_order += [at[h] for h in ("p99", "p95", "p50") if h in at]
     return Section(title=f"{suite}", columns=headers, rows=rows, right=right, notes=notes, failed=failed,
                    marks=targets_at, wrap=wrap, keep={at["time/op"]} if "time/op" in at else set(),
                    drop_order=drop_order, optional={at["wall/op"]} if "wall/op" in at else set())
