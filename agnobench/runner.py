@@ -124,7 +124,7 @@ def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool
     if timing:
         with nullcontext() if fresh_workers else ForkServer() as server:
             for index, scenario in enumerate(selected, start=1):
-                label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
+                label = f"{scenario.name} ({index}/{len(selected)})"
                 on_progress(label)
                 results[scenario.name] = run_scenario(
                     scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"), server)

@@ -10,6 +10,7 @@ import typer
 
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
 from agnobench.errors import InputError
+from agnobench.inputfile import read_text
 from agnobench.interop.gobench import read_go_bench
 from agnobench.outputs import check_output_file
 from agnobench.reporters.go_vs_python import GoPythonTable, build_go_vs_python
@@ -24,10 +25,7 @@ from agnobench.results import ResultsFile, load_results
 
 def load_any(path: Path) -> ResultsFile:
     """A results file, or raw `go test -bench` output (anything that does not start like JSON)."""
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace").lstrip()[:1]
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    head = read_text(path, errors="replace").lstrip()[:1]
     return load_results(path) if head in ("{", "[", "") else read_go_bench(path)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from agnobench.catalog import left_out_on_request, select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
@@ -33,17 +33,18 @@ from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
 from agnobench.scenario import Scenario
 
-def _summary_line(result: ScenarioResult) -> str:
+def _summary_line(result: ScenarioResult) -> Text:
+    wall = (f"  ({result.wall_s:.1f} s)", "dim")
     if result.skipped:
-        return f"[yellow]– {result.name}[/yellow]  skipped: {escape(result.skip_message)}"
+        return Text.assemble((f"– {result.name}", "yellow"), f"  skipped: {result.skip_message}")
     if result.details.get("bad_input"):  # its one line comes at the end, once, where scripts look for it
-        return f"[red]✗ {result.name}[/red]  bad input (the error follows at the end)"
+        return Text.assemble((f"✗ {result.name}", "red"), "  bad input (the error follows at the end)")
     if not result.ok:
-        return f"[red]✗ {result.name}[/red]  failed: {result.error}  [dim]({result.wall_s:.1f} s)[/dim]"
+        return Text.assemble((f"✗ {result.name}", "red"), f"  failed: {result.error}", wall)
     time = result.metrics.get("time_per_op_ns")
     p50 = result.metrics.get("latency_p50_ns")  # latency-only scenarios (a simulated LLM wait) have no time/op
     figure = format_ns(time.median) if time else (f"p50 {format_ns(p50.median)}" if p50 else "")
-    return f"[green]✓[/green] {result.name}  {figure}  [dim]({result.wall_s:.1f} s)[/dim]"
+    return Text.assemble(("✓", "green"), f" {result.name}  {figure}", wall)
 
 
 def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, instructions: bool,
@@ -136,7 +137,7 @@ def run(
         err.print(f"agnobench: left out {left.name}: on request only (run it by name): {left.on_request}",
                   markup=False)
     try:
-        with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                        transient=True) as progress:
             _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,
@@ -173,8 +174,8 @@ def run(
             print(result.error, file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT)
     if failed:
-        err.print(f"[red]{len(failed)} scenario(s) failed: {', '.join(failed)}[/red]")
+        err.print(f"{len(failed)} scenario(s) failed: {', '.join(failed)}", style="red")
         raise typer.Exit(EXIT_FAILED)
     if fail_on_target and missed:
-        err.print(f"[red]targets missed (--fail-on-target): {', '.join(missed)}[/red]")
+        err.print(f"targets missed (--fail-on-target): {', '.join(missed)}", style="red")
         raise typer.Exit(EXIT_FAILED)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from agnobench.errors import InputError
+from agnobench.inputfile import read_bytes
 from agnobench.results import ResultsFile, load_results
 from agnobench.runs import RUN_IDS, constituent_runs
 
@@ -97,11 +98,11 @@ def collect(paths: Sequence[Path]) -> Collected:
     seen: dict[str, str] = {}
     for path, explicit in _candidates(paths):
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
+            digest = hashlib.sha256(read_bytes(path)).hexdigest()
+        except InputError as exc:
             if explicit:
-                raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-            out.skipped.append(f"{path}: cannot read ({exc.strerror or exc})")
+                raise
+            out.skipped.append(f"{path}: {exc.message}")
             continue
         if digest in seen:
             out.skipped.append(f"{path}: the same file as {seen[digest]}")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from tabulate import tabulate
 
 from agnobench.compare.core import MetricComparison
@@ -126,16 +126,19 @@ def render_history_table(history: History, console: Console) -> None:
     for index, name in enumerate(COLUMNS):
         table.add_column(name, justify="right" if index in (2, 3, 5) else "left", no_wrap=index != 6)
     for line in lines(history):
-        cells = [escape(c) for c in line.cells]
-        cells[6] = f"[red]{cells[6]}[/red]" if line.regression else cells[6].replace("✓", "[green]✓[/green]")
+        cells: list[str | Text] = list(line.cells)
+        verdict = Text(line.cells[6], "red" if line.regression else "")
+        if not line.regression:
+            verdict.highlight_words(["✓"], "green")
+        cells[6] = verdict
         table.add_row(*cells)
     console.print(table)
     for mark in history.marks:
-        console.print(f"  {escape(mark.scenario)}: {escape(mark_text(mark, history))}")
+        console.print(f"  {mark.scenario}: {mark_text(mark, history)}")
     for note in NOTES:
-        console.print(f"[dim]{escape(note)}[/dim]")
+        console.print(note, style="dim")
     for skipped in history.skipped:
-        console.print(f"[dim]skipped {escape(skipped)}[/dim]")
+        console.print(f"skipped {skipped}", style="dim")
 
 
 def render_history_markdown(history: History) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from agnobench.compare import Comparison, MetricComparison, Verdict
 from agnobench.metrics import metric_info
@@ -32,8 +32,8 @@ def render_compare_table(comparison: Comparison, console: Console, wide: bool = 
     hidden = len(comparison.rows) - len(rows)
     all_cells = [cells(row) for row in rows]
     fit = fit_columns(COLUMNS, all_cells, console.width, keep=_KEEP, folds=(0,), drop_order=_DROP_ORDER, wide=wide)
-    table = Table(title=f"agnobench compare: {escape(str(comparison.baseline_path))} → "
-                        f"{escape(str(comparison.current_path))}", title_justify="left", header_style="bold")
+    table = Table(title=f"agnobench compare: {comparison.baseline_path} → {comparison.current_path}",
+                  title_justify="left", header_style="bold")
     for index in fit.shown:  # a long scenario name folds; figures and the verdict keep their full width
         name = index == 0
         table.add_column(COLUMNS[index], justify="right" if index in RIGHT_ALIGNED else "left", no_wrap=not name,
@@ -41,19 +41,18 @@ def render_compare_table(comparison: Comparison, console: Console, wide: bool = 
                          min_width=min(fit.widths[index], WRAP_MIN) if name else fit.widths[index])
     for row, row_cells in zip(rows, all_cells):
         style = _STYLE.get(row.verdict) if row.gated else "dim"
-        row_cells = [escape(c) for c in row_cells]
-        row_cells[-1] = f"[{style}]{row_cells[-1]}[/{style}]" if style else row_cells[-1]
-        table.add_row(*[row_cells[i] for i in fit.shown], style="dim" if not row.gated else None)
+        table.add_row(*[Text(row_cells[i], style or "") if i == len(row_cells) - 1 else row_cells[i]
+                        for i in fit.shown], style="dim" if not row.gated else None)
     print_table(console, table, wide)
     dropped = dropped_note(COLUMNS, fit)
     if dropped:
-        console.print(f"[dim]{escape(dropped)}[/dim]")
+        console.print(dropped, style="dim")
     if hidden:
-        console.print(f"[dim]{hidden} row(s) restating other figures (ops/s, kernel) not shown: --wide shows them, "
-                      "--format json and md have every row.[/dim]")
+        console.print(f"{hidden} row(s) restating other figures (ops/s, kernel) not shown: --wide shows them, "
+                      "--format json and md have every row.", style="dim")
     for line in side_lists(comparison):
-        console.print(f"[yellow]{escape(line)}[/yellow]")
+        console.print(line, style="yellow")
     colour = {EXIT_OK: "green", EXIT_INCONCLUSIVE: "magenta"}.get(comparison.exit_code, "red")
-    console.print(f"[bold {colour}]{escape(summary_line(comparison))}[/bold {colour}]")
+    console.print(summary_line(comparison), style=f"bold {colour}")
     for note in NOTES:
-        console.print(f"[dim]{note}[/dim]")
+        console.print(note, style="dim")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from agnobench.reporters.fit import WRAP_MIN, dropped_note, fit_columns, print_table
@@ -31,15 +30,15 @@ def render_report_table(side: SideBySide, go_python: list[GoPythonTable], consol
                   title_justify="left", header_style="bold")
     for index in fit.shown:
         name = index == 0
-        table.add_column(escape(columns[index]), justify="right" if index >= 2 else "left", no_wrap=not name,
+        table.add_column(columns[index], justify="right" if index >= 2 else "left", no_wrap=not name,
                          overflow="fold" if name else "ellipsis",
                          min_width=min(fit.widths[index], WRAP_MIN) if name else fit.widths[index])
     for cells in rows:
-        table.add_row(*[escape(cells[i]) for i in fit.shown])
+        table.add_row(*[cells[i] for i in fit.shown])
     print_table(console, table, wide)
     dropped = dropped_note(columns, fit)
     if dropped:
-        console.print(f"[dim]{escape(dropped)}[/dim]")
+        console.print(dropped, style="dim")
     for block in go_python:
         render_go_python_table(block, console)
 
@@ -53,4 +52,4 @@ def render_go_python_table(block: GoPythonTable, console: Console) -> None:
         table.add_row(*cells)
     console.print(table)
     for note in block.notes:
-        console.print(f"[dim]{note}[/dim]")
+        console.print(note, style="dim")

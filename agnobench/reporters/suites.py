@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 from agnobench.metrics import CORE, EXTRA, HIDDEN, metric_info, metrics_with
 from agnobench.reporters import noise
 from agnobench.reporters.format import format_ratio, format_value
+from agnobench.reporters.harness_notes import hook_notes, thread_notes
 from agnobench.reporters.machine_speed import HEADLINE, rerun_pct, speed_notes
 from agnobench.reporters.rows import FLOOR_SCENARIO, target_cell, time_ratio
 from agnobench.reporters.section import Section
@@ -155,6 +156,7 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
         notes.append("targets: ✓ met / ✗ missed, with measured ÷ bound.")
     notes += noise_notes(measured, columns)
     notes += speed_notes(measured)
+    notes += hook_notes(measured) + thread_notes(measured)
     if with_floor:
         notes.append("vs floor: time/op ÷ python-floor's, both first divided by the reference kernel timed beside "
                      "them, so the ratio holds even if the machine changed speed between scenarios.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from agnobench.reporters.fit import WRAP_MIN, dropped_note, fit_columns, print_table
 from agnobench.reporters.section import Section
@@ -14,8 +14,11 @@ from agnobench.reporters.sections import build_sections
 from agnobench.results import ScenarioResult
 
 
-def _colour_marks(cell: str) -> str:
-    return cell.replace("✓", "[green]✓[/green]").replace("✗", "[red]✗[/red]")
+def _colour_marks(cell: str) -> Text:
+    text = Text(cell)
+    text.highlight_words(["✓"], "green")
+    text.highlight_words(["✗"], "red")
+    return text
 
 
 def _rich_table(section: Section, title: str, width: int, wide: bool = False) -> tuple[Table, str | None]:
@@ -30,9 +33,8 @@ def _rich_table(section: Section, title: str, width: int, wide: bool = False) ->
                          no_wrap=not wraps, overflow="fold" if wraps else "ellipsis",
                          min_width=min(fit.widths[index], WRAP_MIN) if wraps else fit.widths[index])
     for index, row in enumerate(section.rows):
-        row = [escape(c) for c in row]  # measured code's error messages may hold [brackets]
         if index in section.failed:
-            cells = [f"[red]{c}[/red]" if c and i > 0 else c for i, c in enumerate(row)]
+            cells: list[str | Text] = [Text(c, "red") if c and i > 0 else c for i, c in enumerate(row)]
         else:
             cells = [_colour_marks(c) if i == section.marks else c for i, c in enumerate(row)]
         table.add_row(*[cells[i] if i < len(cells) else "" for i in fit.shown])
@@ -52,6 +54,6 @@ def render_table(results: Sequence[ScenarioResult], console: Console, title: str
         table, dropped = _rich_table(section, heading, console.width, wide)
         print_table(console, table, wide)
         for note in section.notes + ([dropped] if dropped else []):
-            console.print(f"[dim]{escape(note)}[/dim]")
+            console.print(note, style="dim")
         console.print()
 

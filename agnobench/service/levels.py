@@ -108,7 +108,16 @@ def wait_until_idle(server: Server, limit_s: float) -> None:
         before = now
 
 
-def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> Level:
+def check_workers(server: Server, started: set[int], where: str) -> None:
+    """A uvicorn supervisor restarts a worker that died, silently: the level would be measured on a server
+    that lost its requests in flight and paid a new worker's start. Name it and fail instead."""
+    gone = sorted(started - set(server.workers()))
+    if gone:
+        raise ServiceError(f"uvicorn worker(s) {', '.join(map(str, gone))} died {where} and uvicorn started "
+                           f"another: the level is not of a steady server")
+
+
+def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int, workers: set[int]) -> Level:
     wait_until_idle(server, spec.timeout_s)
     pids = server.pids()
     before = procstat.sample(pids)
@@ -118,6 +127,7 @@ def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int) -> L
     if not server.alive():
         raise server.failure(f"died under load ({spec.connections} connections)")
     where = f"at {spec.rate:g} requests/s" if spec.rate > 0 else f"at {spec.connections} connections"
+    check_workers(server, workers, where)
     if load.wrong:
         raise ServiceError(f"{load.wrong} of {load.good + load.wrong} answers wrong {where}; first: {load.first_wrong}")
     if not load.good and not load.errors:
@@ -148,6 +158,7 @@ def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) ->
         time.sleep(0.2)
         idle = procstat.sample(server.pids())
         run.rss_idle_bytes, run.processes = idle.rss_bytes, idle.processes
+        workers = set(server.workers())
         base = LoadSpec(host=server.host, port=server.port, request=plan.request, connections=1,
                         duration_s=plan.duration_s, timeout_s=plan.timeout_s)
         for connections in plan.connections:
@@ -159,10 +170,10 @@ def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) ->
                     raise ServiceError(f"{warm.wrong} answers wrong in the warm-up at {connections} connections; "
                                        f"first: {warm.first_wrong}")
             progress(f"{spec.workers}w: {connections} connections for {plan.duration_s:g} s ({plan.generator})")
-            run.levels.append(_measure(server, spec_c, plan.generator, run.rss_idle_bytes))
+            run.levels.append(_measure(server, spec_c, plan.generator, run.rss_idle_bytes, workers))
         for rate in plan.rates:
             progress(f"{spec.workers}w: open loop at {rate:g} requests/s for {plan.duration_s:g} s")
             spec_r = replace(base, rate=rate, connections=0, max_connections=plan.rate_max_connections)
-            run.rates.append(_measure(server, spec_r, "builtin", run.rss_idle_bytes))
+            run.rates.append(_measure(server, spec_r, "builtin", run.rss_idle_bytes, workers))
         run.rss_peak_bytes = max([run.rss_idle_bytes] + [lv.rss_peak_bytes for lv in run.levels + run.rates])
     return run

@@ -12,7 +12,9 @@ import functools
 import sys
 from typing import Any, Callable
 
+from agnobench.importing import import_reference
 from agnobench.measure.operation import ScenarioError
+from agnobench.service.asgi import NotAnApp, resolve_app
 from agnobench.service.apps import LATENCY_ENV
 from agnobench.service.generators import GeneratorMissing, pick
 from agnobench.service.levels import Plan, ServiceError, run_server
@@ -34,8 +36,20 @@ def app_reference(op: Callable[..., Any]) -> str:
     return f"{module}:{name}"
 
 
+def check_app(app: str) -> None:
+    """Build the app once here: a reference that is not an ASGI app (or a factory returning something else)
+    fails with that reason, instead of a server answering every request with status 500."""
+    try:
+        resolve_app(import_reference(app), app)
+    except NotAnApp as exc:
+        raise ScenarioError(str(exc)) from None
+    except Exception:  # noqa: BLE001 - an app that cannot build here fails in the server, with its output
+        pass
+
+
 def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str], None]) -> ServiceResult:
     app = params.app or app_reference(op)
+    check_app(app)
     try:
         generator = pick(params.generator)
     except GeneratorMissing as exc:
@@ -54,6 +68,8 @@ def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str
         try:
             run = run_server(spec, plan, progress)
         except (ServiceError, ServerFailed) as exc:
+            if isinstance(exc, ServerFailed) and exc.output:  # the worker's output: details.worker_output
+                print(f"--- output of the server for {app} ---\n{exc.output}", file=sys.stderr, flush=True)
             raise ScenarioError(f"{app} with {workers} uvicorn worker(s): {exc}") from None
         run.knee_connections = knee([lv.load.connections for lv in run.levels],
                                     [lv.load.throughput for lv in run.levels])
