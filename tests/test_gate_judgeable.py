@@ -182,3 +182,19 @@ def test_compare_json_is_standard_json_even_with_nan_and_inf() -> None:
 
     data = json.loads(text, parse_constant=refuse)
     assert data["comparisons"][0]["baseline"] is None and data["exit_code"] == EXIT_INCONCLUSIVE
+
+
+def test_a_pooled_change_within_one_sides_run_spread_is_inconclusive() -> None:
+    def pooled(center: float, medians: list[float], seed: int):
+        result = scenario("agent-run-tool", rel=noisy(center, n=144, spread=0.05, seed=seed))
+        result.details["run_medians"] = {"time_per_op_rel": medians}
+        return result
+
+    # the busy machine's pooled trial: three runs a side spread 12.5 % and 13.4 %, pooled +4.1 %
+    base = results(pooled(48.8, [47.6, 52.8, 46.8], 1))
+    cur = results(pooled(50.8, [51.4, 46.9, 53.8], 2))
+    comparison = compare_results(base, cur)
+    rel = row(comparison, "time_per_op_rel")
+    assert rel.verdict is Verdict.inconclusive and "whole runs" in rel.reason
+    steady = compare_results(results(pooled(48.8, [48.5, 48.8, 49.1], 1)), results(pooled(51.3, [51.0, 51.3, 51.6], 2)))
+    assert row(steady, "time_per_op_rel").verdict is Verdict.regression  # steady runs: the same +5 % is judged

@@ -136,6 +136,22 @@ def within_rerun_noise(base: ScenarioResult, cur: ScenarioResult, change: float 
     return ""
 
 
+def within_run_spread(base: ScenarioResult, cur: ScenarioResult, metric: str, change: float | None) -> str:
+    """For pooled files (``agnobench merge``): why a change is within the spread of either side's own runs, or ''.
+
+    A merged file keeps no timing pass of its own, so no rerun ±; it keeps each
+    run's median (``details.run_medians``). When one side's runs lie further
+    apart than the two sides' pooled medians, the machine moved whole runs by
+    more than the change: measured on a busy machine, ``agent-run-tool``'s
+    three runs a side spread 12.5 % and 13.4 % around a pooled +4.1 %.
+    """
+    spread = rerun_spread_pct(base, cur, metric)
+    if spread is None or change is None or not math.isfinite(change) or abs(change) > spread:
+        return ""
+    return (f"change {change:+.1f} % within the spread of one side's own runs ({spread:.1f} %, their medians' "
+            "range): the machine moved whole runs by more than that")
+
+
 def machine_disturbed(base: ScenarioResult, cur: ScenarioResult, change: float | None = None) -> str:
     """Why the two sides' machine speeds (or rerun spreads) are too far apart to judge a kernel-paired time, or ''."""
     slow = [side for side, result in (("baseline", base), ("current", cur)) if _slow_phase_only(result)]
@@ -147,7 +163,7 @@ def machine_disturbed(base: ScenarioResult, cur: ScenarioResult, change: float |
         if shift > KERNEL_SHIFT_LIMIT_PCT:
             return (f"the machine ran at different speeds: fastest kernel bursts {a:,.0f} ns against {b:,.0f} ns "
                     f"({shift:.0f} % apart, over {KERNEL_SHIFT_LIMIT_PCT:g} %)")
-    return within_rerun_noise(base, cur, change)
+    return within_rerun_noise(base, cur, change) or within_run_spread(base, cur, TIME_REL, change)
 
 
 def judge(metric: str, rule: Rule, base: ScenarioResult, cur: ScenarioResult) -> Judgement:
