@@ -44,7 +44,8 @@ def measure(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
     # of the packages the measured code imported (issue 20: agnobench/packages.py).
     from agnobench.packages import IMPORTED_MODULES, imported_top_level_modules
 
-    return {"passes": passes, "details": {**checked.details(), IMPORTED_MODULES: imported_top_level_modules()}}
+    modules = sorted(set(imported_top_level_modules()) | set(checked.modules))  # the op's first calls: in a child
+    return {"passes": passes, "details": {**checked.details(), IMPORTED_MODULES: modules}}
 
 
 if __name__ == "__main__":
