@@ -48,6 +48,8 @@ def report(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report with charts "
                                                               "(needs agnobench[html])."),
+    wide: bool = typer.Option(False, "--wide", help="Every file's column, however wide (by default the table fits "
+                              "the terminal and names the columns it left out)."),
 ) -> None:
     """Show results files side by side; with a Go and a Python file, the Go vs Python table too.
 
@@ -76,7 +78,7 @@ def report(
     elif fmt is OutputFormat.md:
         sys.stdout.write(render_report_markdown(side, go_python))
     else:
-        render_report_table(side, go_python, stdout_console())
+        render_report_table(side, go_python, stdout_console(), wide=wide)
     if html is not None:
         write_html(html, render_files_html(loaded, side, go_python))
         print(f"HTML report written to {html}", file=sys.stderr)

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from agnobench.catalog import select
+from agnobench.catalog import left_out_on_request, select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.commands._run_output import RunOutput
 from agnobench.environment import describe
@@ -28,6 +28,7 @@ from agnobench.reporters.html.report import render_run_html
 from agnobench.reporters.instructions import render_instructions_markdown, render_instructions_table
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
+from agnobench.packages import PACKAGES, union_packages
 from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
@@ -82,6 +83,13 @@ def _postgres_for(selected: list[Scenario], url: str | None) -> ContextManager[o
     return workers_reach(url, checked=True)
 
 
+def _record_packages(results_file: ResultsFile) -> None:
+    """environment.packages: every package the measured code imported, at its version (agnobench/packages.py)."""
+    packages = union_packages(s.details for s in results_file.scenarios)
+    if packages:
+        results_file.environment[PACKAGES] = packages
+
+
 @fail_on_bad_input
 def run(
     scenarios: Optional[List[str]] = typer.Argument(
@@ -112,6 +120,8 @@ def run(
                                                "installed (docs/storage.md)."),
     random_layout: bool = typer.Option(False, "--random-layout", help="A random hash seed and address "
                                        "randomisation in every run, as plain Python has (overrides --hash-seed)."),
+    wide: bool = typer.Option(False, "--wide", help="Every column of every table, however wide (by default a "
+                              "table fits the terminal: one figure per op, the least important columns left out)."),
 ) -> None:
     """Measure scenarios against real agno, offline, and compare with the targets.
 
@@ -141,6 +151,9 @@ def run(
     out = RunOutput.prepare(output, results_file)  # a bad path is bad input before anything is measured
     path = out.path
     err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
+    for left in left_out_on_request(selected, scenarios or [], suite):
+        err.print(f"agnobench: left out {left.name}: on request only (run it by name): {left.on_request}",
+                  markup=False)
     try:
         with interruptible(), postgres, Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
                                                  BarColumn(),
@@ -149,11 +162,13 @@ def run(
             _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,
                      fresh_workers)
     except Interrupted as stop:
+        _record_packages(results_file)
         out.save(results_file)  # what was measured so far is kept (the file says complete: false)
         print(f"agnobench: {stop}; kept {len(results_file.scenarios)} of {len(selected)} scenario result(s) "
               f"in {out.rescued or path}", file=sys.stderr)
         raise typer.Exit(stop.exit_code) from None
     results_file.settings["complete"] = True
+    _record_packages(results_file)
     path = out.finish(results_file)
 
     if fmt is OutputFormat.json:
@@ -161,7 +176,7 @@ def run(
     elif fmt is OutputFormat.md:
         sys.stdout.write(render_markdown(results_file.scenarios) + render_instructions_markdown(results_file.scenarios))
     else:
-        render_table(results_file.scenarios, stdout_console())
+        render_table(results_file.scenarios, stdout_console(), wide=wide)
         render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
     if html is not None:

@@ -59,6 +59,9 @@ class CheckRun:
     audited_events_per_op: float | None = None  # None: not counted (no hook where the check ran)
     top_audited_events: dict[str, float] = field(default_factory=dict)  # per op, the most frequent events
     threads_before_measuring: list[str] = field(default_factory=list)  # forks of the worker have none of these
+    # top-level modules loaded once the op ran in the check's child (what it imports lazily, on first call);
+    # the worker adds them to its own for the package versions (issue 20, agnobench/packages.py). Not in details().
+    modules: list[str] = field(default_factory=list)
 
     def details(self) -> dict[str, Any]:
         return {"check_run": self.where, "audit_hook_during_measurement": self.hook_during_measurement,
@@ -98,7 +101,9 @@ def _checked_and_counted(scenario: Scenario, op: Callable[[], Any]) -> dict[str,
     except ScenarioError as exc:
         return {"error": str(exc), "field": exc.field}
     per_op, top = count_events(op)
-    return {"events_per_op": per_op, "top": top}
+    from agnobench.packages import imported_top_level_modules  # issue 20: what the op imported when it ran
+
+    return {"events_per_op": per_op, "top": top, "modules": imported_top_level_modules()}
 
 
 def run_check(scenario: Scenario, op: Callable[[], Any]) -> CheckRun:
@@ -126,4 +131,5 @@ def run_check(scenario: Scenario, op: Callable[[], Any]) -> CheckRun:
     if "error" in outcome:
         raise ScenarioError(outcome["error"], outcome.get("field"))
     return CheckRun(where="forked child", hook_during_measurement=hooked,
-                    audited_events_per_op=outcome["events_per_op"], top_audited_events=outcome["top"])
+                    audited_events_per_op=outcome["events_per_op"], top_audited_events=outcome["top"],
+                    modules=list(outcome.get("modules", [])))

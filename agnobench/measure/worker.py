@@ -40,8 +40,12 @@ def measure(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
     if settings.quick:
         hold = min(hold, settings.hold)
     passes = run_passes(scenario, settings, op, hold, lambda message: emit(event="progress", message=message))
-    # The harness adds network_events and the guard's layers.
-    return {"passes": passes, "details": checked.details()}
+    # The harness adds network_events and the guard's layers; the parent maps imported_modules to the versions
+    # of the packages the measured code imported (issue 20: agnobench/packages.py).
+    from agnobench.packages import IMPORTED_MODULES, imported_top_level_modules
+
+    modules = sorted(set(imported_top_level_modules()) | set(checked.modules))  # the op's first calls: in a child
+    return {"passes": passes, "details": {**checked.details(), IMPORTED_MODULES: modules}}
 
 
 if __name__ == "__main__":

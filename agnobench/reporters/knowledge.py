@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_count, format_ns
+from agnobench.reporters.noise import NOT_MEASURABLE, value_noise
 from agnobench.reporters.sections import Section
 from agnobench.results import ScenarioResult
 
@@ -48,8 +49,9 @@ def _growth_rows(result: ScenarioResult, growth: Any) -> list[list[str]]:
             [result.name, growth.store, "recall@5 (lowest size)", f"{min(p.recall for p in points):.3f}"]]
     memory, disk = _median(result, "rss_per_1k_vectors_bytes"), _median(result, "disk_per_1k_vectors_bytes")
     if memory is not None and disk is not None:
-        rows.append([result.name, growth.store, "memory per 1,000 vectors",
-                     f"{format_bytes(memory)} resident, {format_bytes(disk)} on disk"])
+        why = value_noise("B", memory)
+        resident = f"{NOT_MEASURABLE} ({format_bytes(memory)}: {why})" if why else f"{format_bytes(memory)} resident"
+        rows.append([result.name, growth.store, "memory per 1,000 vectors", f"{resident}, {format_bytes(disk)} on disk"])
     return rows
 
 

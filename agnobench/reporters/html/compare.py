@@ -18,7 +18,8 @@ from agnobench.reporters.html.tables import section_html
 from agnobench.reporters.sections import Section
 
 VERDICT_COLOURS = {Verdict.regression: "#cf222e", Verdict.improvement: "#1a7f37",
-                   Verdict.unchanged: "#8c959f", Verdict.not_significant: "#d4a72c"}
+                   Verdict.unchanged: "#8c959f", Verdict.not_significant: "#d4a72c",
+                   Verdict.inconclusive: "#8250df"}
 
 
 def comparison_section(comparison: Comparison) -> Section:
