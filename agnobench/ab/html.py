@@ -17,7 +17,8 @@ from agnobench.ab.session import ABResult
 _ROW_H = 28
 _LEFT = 230
 _PLOT_W = 460
-_COLOURS = {"regression": "#c0392b", "improvement": "#1e8449", "unchanged": "#555", "not significant": "#b7950b"}
+_COLOURS = {"regression": "#c0392b", "improvement": "#1e8449", "unchanged": "#555", "not significant": "#b7950b",
+            "inconclusive": "#b7950b"}
 
 
 def _forest(result: ABResult) -> str:

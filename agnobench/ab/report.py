@@ -15,7 +15,7 @@ from agnobench.metrics import metric_info
 from agnobench.reporters.format import format_value
 
 _MARK = {"regression": "✗ regression", "improvement": "✓ improvement", "unchanged": "= unchanged",
-         "not significant": "~ not significant"}
+         "not significant": "~ not significant", "inconclusive": "? inconclusive"}
 
 
 def _ratio(value: float, low: float | None, high: float | None) -> tuple[str, str]:
