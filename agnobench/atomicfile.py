@@ -21,6 +21,9 @@ import re
 import secrets
 import stat
 from pathlib import Path
+from typing import Callable
+
+from agnobench.harness.signals import deferred
 
 FILE_MODE = 0o666  # minus the umask, as open() and shells do
 _TEMP_PATTERN = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
@@ -43,22 +46,33 @@ def pid_alive(pid: int) -> bool:
     return pid != 0
 
 
-def sweep_stale_temps(directory: Path) -> list[Path]:
-    """Remove temporary files left in ``directory`` by writers that no longer run."""
+def sweep_dead_owners(directory: str | Path, pattern: re.Pattern[str], remove: Callable[[os.DirEntry[str]], bool],
+                      gone: Callable[[int], bool] = lambda pid: not pid_alive(pid)) -> list[Path]:
+    """Call ``remove`` on each entry of ``directory`` whose name matches ``pattern`` and whose owner (the
+    pattern's ``pid`` group) is ``gone``; the paths it removed (it returns True for those)."""
     removed = []
     try:
         entries = list(os.scandir(directory))
     except OSError:
         return removed
     for entry in entries:
-        match = _TEMP_PATTERN.match(entry.name)
-        if match and not pid_alive(int(match["pid"])):
-            try:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-            except OSError:
-                pass
+        match = pattern.match(entry.name)
+        if match and gone(int(match["pid"])) and remove(entry):
+            removed.append(Path(entry.path))
     return removed
+
+
+def _unlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        os.unlink(entry.path)
+    except OSError:
+        return False
+    return True
+
+
+def sweep_stale_temps(directory: Path) -> list[Path]:
+    """Remove temporary files left in ``directory`` by writers that no longer run."""
+    return sweep_dead_owners(directory, _TEMP_PATTERN, _unlink)
 
 
 def is_char_device(path: Path) -> bool:
@@ -122,11 +136,18 @@ def _place(fd: int, path: Path, exclusive: bool) -> None:
     try:
         os.replace(staged, path)
     except BaseException:
-        os.unlink(staged)
+        staged.unlink(missing_ok=True)  # gone if the rename was done: never mask why we are here
         raise
 
 
 def write_atomic(path: str | Path, data: bytes, *, exclusive: bool = False) -> Path:
+    """Write ``data`` to ``path`` in one step, with SIGINT/SIGTERM/SIGHUP held until it is done
+    (:func:`agnobench.harness.signals.deferred`); see :func:`_write_atomic`."""
+    with deferred():
+        return _write_atomic(path, data, exclusive=exclusive)
+
+
+def _write_atomic(path: str | Path, data: bytes, *, exclusive: bool = False) -> Path:
     """Write ``data`` to ``path`` in one step; ``exclusive`` raises FileExistsError if it exists.
 
     The directory must exist. A character device (``/dev/null``) is written

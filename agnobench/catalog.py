@@ -3,6 +3,9 @@
 ``agnobench run`` takes scenario names, globs over names (``agent-create-*``),
 suite names, or paths to ``.toml`` files anywhere; no argument means the
 default suite (every built-in scenario not marked ``default = false``).
+A scenario marked ``on_request`` (a demonstration that fails or takes long by
+design) belongs to no selection but its own name or file: a suite or a glob
+never runs it, so no suite exits 1 by design.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def select(selectors: Sequence[str], suites: Iterable[str] = ()) -> list[Scenari
         return chosen
 
     for suite in suites:
-        matched = [s for s in catalog if s.suite == suite]
+        matched = [s for s in catalog if s.suite == suite and not s.on_request]
         if not matched:
             known = sorted({s.suite for s in catalog})
             raise InputError("--suite", suite, f"no such suite (known: {', '.join(known)})")
@@ -92,10 +95,20 @@ def select(selectors: Sequence[str], suites: Iterable[str] = ()) -> list[Scenari
                     raise InputError(path, None, "no such scenario file")
                 add(load_scenario(path))
             continue
-        matched = [s for s in catalog if fnmatch.fnmatchcase(s.name, selector)]
-        matched = matched or [s for s in catalog if s.suite == selector]
+        matched = [s for s in catalog if s.name == selector]  # by its own name: on-request ones too
+        matched = matched or [s for s in catalog if fnmatch.fnmatchcase(s.name, selector) and not s.on_request]
+        matched = matched or [s for s in catalog if s.suite == selector and not s.on_request]
         if not matched:
             raise InputError(selector, None, "no scenario or suite of that name (see `agnobench list`)")
         for scenario in matched:
             add(scenario)
     return chosen
+
+
+def left_out_on_request(selected: Sequence[Scenario], selectors: Sequence[str], suites: Iterable[str] = ()) -> list[Scenario]:
+    """On-request scenarios of the suites (or globs) asked for that the selection left out: said on stderr, so
+    nobody wonders where they went."""
+    named = set(suites) | {s for s in selectors if not _looks_like_path(s)}
+    chosen = {s.name for s in selected}
+    return [s for s in builtin_scenarios() if s.on_request and s.name not in chosen
+            and (s.suite in named or any(fnmatch.fnmatchcase(s.name, pattern) for pattern in named))]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from agnobench import __version__
+from agnobench.commands.ab import ab
+from agnobench.commands.bisect import bisect
 from agnobench.commands.compare import compare
 from agnobench.commands.export import export
 from agnobench.commands.history import history
@@ -22,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help is plain text: rich markup ate `agnobench[html]` and `[requires]`
 )
 app.command("list")(list_scenarios)
 app.command("run")(run)
@@ -32,6 +35,8 @@ app.command("import-go")(import_go)
 app.command("export")(export)
 app.command("merge")(merge)
 app.command("history")(history)
+app.command("ab")(ab)
+app.command("bisect")(bisect)
 
 
 def _version_callback(value: bool) -> None:

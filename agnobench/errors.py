@@ -12,6 +12,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_FAILED = 1  # a scenario failed, a regression, or a missed target asked to fail
 EXIT_BAD_INPUT = 2
+EXIT_INCONCLUSIVE = 3  # compare: nothing failed, but a gated metric could not be judged on these runs
 
 
 class InputError(Exception):

@@ -28,7 +28,9 @@ from agnobench.errors import InputError
 
 _DISTRIBUTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEYS = ("packages", "modules", "extra")
+_KEYS = ("packages", "modules", "extra", "servers")
+# servers a scenario may need beyond packages: name -> "module:function" returning None or why not (light to import)
+SERVERS = {"postgresql": "agnobench.adapters.storage.postgres_server:available"}
 
 
 @dataclass(frozen=True)
@@ -38,18 +40,30 @@ class Requirements:
     packages: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
     extra: str | None = None
+    servers: tuple[str, ...] = ()  # e.g. "postgresql": binaries to start one, or a URL of one
 
     def missing(self) -> list[str]:
         """The declared names that are not installed, in declaration order."""
         absent = [name for name in self.packages if not _has_distribution(name)]
         absent += [name for name in self.modules if importlib.util.find_spec(name) is None]
-        return absent
+        return absent + [f"a {name} server" for name in self.servers if _server_missing(name)]
 
     def install_line(self) -> str:
         """The exact command that makes the scenario runnable."""
+        servers = [_server_missing(name) for name in self.servers]
+        server_lines = [why.split(": ", 1)[-1] for why in servers if why]
+        if self.servers and not [n for n in self.missing() if not n.endswith(" server")]:
+            return "; ".join(server_lines)  # the packages are there: only the server is missing
         if self.extra:
-            return f"pip install 'agnobench[{self.extra}]'"
-        return "pip install " + " ".join(f"'{name}'" for name in self.packages or self.modules)
+            return "; ".join([f"pip install 'agnobench[{self.extra}]'", *server_lines])
+        return "; ".join(["pip install " + " ".join(f"'{name}'" for name in self.packages or self.modules),
+                          *server_lines])
+
+
+def _server_missing(name: str) -> str | None:
+    from agnobench.importing import import_reference
+
+    return import_reference(SERVERS[name])()
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,9 @@ def parse_requirements(path: Path, table: Mapping[str, Any]) -> Requirements:
     extra = table.get("extra")
     if extra is not None and (not isinstance(extra, str) or not _DISTRIBUTION.match(extra)):
         raise InputError(path, "requires.extra", f"must be the name of an extra, got {extra!r}")
+    servers = table.get("servers", [])
+    if not isinstance(servers, list) or any(name not in SERVERS for name in servers):
+        raise InputError(path, "requires.servers", f"must list servers among {', '.join(SERVERS)}, got {servers!r}")
     if not packages and not modules:
         raise InputError(path, "requires", "needs packages or modules")
-    return Requirements(packages, modules, extra)
+    return Requirements(packages, modules, extra, tuple(servers))

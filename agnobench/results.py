@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from agnobench.atomicfile import write_atomic
 from agnobench.errors import InputError
+from agnobench.inputfile import parse_json, read_text
 from agnobench.pass_records import decode_details, encode_details, legacy_details
 from agnobench.stats import summarize
 
@@ -282,16 +283,7 @@ def results_from_dict(data: Any, path: str | Path) -> ResultsFile:
 
 
 def load_results(path: str | Path) -> ResultsFile:
-    """Read a results file; a missing, truncated or foreign file raises InputError."""
+    """Read a results file; a missing, truncated, foreign, non-regular, huge or absurdly nested file raises
+    InputError (:mod:`agnobench.inputfile`)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(path, None, "not UTF-8 text: not an agnobench results file") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, None, f"not valid JSON (truncated?): {exc.msg} at line {exc.lineno}") from None
-    return results_from_dict(data, path)
+    return results_from_dict(parse_json(read_text(path), path), path)

@@ -21,6 +21,7 @@ from agnobench.measure.instructions import InstructionCount, InstructionSettings
 from agnobench.measure.pipeline import assemble
 from agnobench.measure.settings import MeasureSettings
 from agnobench.metrics import metric_info
+from agnobench.packages import record_packages
 from agnobench.requirements import unavailable
 from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, Metric, PassRecord, ScenarioResult
 from agnobench.scenario import Scenario
@@ -48,6 +49,7 @@ def _record_outcome(result: ScenarioResult, scenario: Scenario, outcome: ChildOu
     if outcome.ok:
         assert outcome.result is not None
         result.metrics, result.passes, details = assemble(outcome.result)
+        record_packages(details)  # the versions of what the measured code imported (pydantic, httpx, ...)
         result.details = {**details, **outcome.harness}
         result.targets = evaluate_targets(scenario, result.metrics)
         return
@@ -122,7 +124,7 @@ def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool
     if timing:
         with nullcontext() if fresh_workers else ForkServer() as server:
             for index, scenario in enumerate(selected, start=1):
-                label = f"[bold]{scenario.name}[/bold] ({index}/{len(selected)})"
+                label = f"{scenario.name} ({index}/{len(selected)})"
                 on_progress(label)
                 results[scenario.name] = run_scenario(
                     scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"), server)

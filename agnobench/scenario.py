@@ -81,12 +81,15 @@ class Scenario:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     measure: MeasureOptions = field(default_factory=MeasureOptions)
     requires: Requirements | None = None  # what must be installed; missing -> skipped
+    # Not part of its suite: runs only when named (its name or its file), never by `--suite` or a glob. For
+    # a demonstration that fails or takes long by design; the text says why, and `list` shows it.
+    on_request: str | None = None
 
 
 _TOP_KEYS = {
     "name": str, "description": str, "suite": str, "operation": str, "setup": str,
     "check": str, "default": bool, "targets": dict, "reference": dict, "thresholds": dict,
-    "measure": dict, "requires": dict,
+    "measure": dict, "requires": dict, "on_request": str,
 }
 _REQUIRED = ("name", "description", "suite", "operation")
 _MEASURE_KEYS = {"hold": int, "timeout_s": (int, float), "memory_limit_mb": int, "passes": list, "params": dict}
@@ -222,6 +225,7 @@ def parse_scenario(data: Mapping[str, Any], path: Path) -> Scenario:
         thresholds=thresholds,
         measure=_parse_measure(path, data.get("measure", {})),
         requires=parse_requirements(path, data["requires"]) if "requires" in data else None,
+        on_request=data.get("on_request") or None,
     )
 
 

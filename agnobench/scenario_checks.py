@@ -15,12 +15,11 @@ regular file: reading a FIFO blocks until someone writes to it (for ever),
 from __future__ import annotations
 
 import math
-import os
-import stat
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from agnobench.errors import InputError
+from agnobench.inputfile import read_bytes
 
 # The worker itself (Python, agno, pyperf, tracemalloc) needs ~130 MB of address space before the
 # operation runs (measured: agent-create-simple fails at 96, passes at 128); below this floor a
@@ -94,26 +93,6 @@ MAX_SCENARIO_BYTES = 1 << 20  # a hand-written scenario file is a few hundred by
 
 
 def read_regular_file(path: Path) -> bytes:
-    """The bytes of a regular file; a FIFO, device or directory is refused without blocking on it.
-
-    Opened non-blocking and checked on the descriptor (not by a stat before
-    the open, which a swap between the two would fool).
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
-            raise InputError(path, None, f"is {kind}: a scenario file must be a regular .toml file")
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            raw = handle.read(MAX_SCENARIO_BYTES + 1)
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_SCENARIO_BYTES:
-        raise InputError(path, None, f"is larger than {MAX_SCENARIO_BYTES // 1024} KiB: not a scenario file")
-    return raw
+    """The bytes of a regular file of at most ``MAX_SCENARIO_BYTES``; a FIFO, device or directory is
+    refused without blocking on it (:func:`agnobench.inputfile.read_bytes`)."""
+    return read_bytes(path, MAX_SCENARIO_BYTES, wanted="a regular .toml file")

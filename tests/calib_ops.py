@@ -99,3 +99,10 @@ def argv_length() -> int:
 def allocates_gigabytes() -> bytearray:
     """More than a 1 GiB address-space limit allows: MemoryError in the worker."""
     return bytearray(4 * 1024**3)
+
+
+def parse_with_tabulate() -> int:
+    """Imports a third-party package inside the op: the results must record its version."""
+    import tabulate
+
+    return len(tabulate.tabulate([[1]]))

@@ -33,6 +33,11 @@ def leaves_a_thread() -> int:
     return 1
 
 
+def returns_its_state(state: int) -> int:
+    """An op whose setup (``leaves_a_thread``) started the thread: the worker itself then holds it."""
+    return state
+
+
 def _mark(kind: str) -> None:
     marker = os.environ.get("AGNOBENCH_TEST_MARKER")
     if marker:
@@ -112,19 +117,20 @@ def identity() -> dict:
 
 
 _AGNO_AT_IMPORT = "agno.agent" in sys.modules  # this module is imported by the worker, before any op runs
-_identity_written = False
+
+
+def _record_importer() -> None:
+    """The worker imports this module (building the op) before any fork of its own, and never calls the op
+    itself (its forks do): so the worker's identity is written here, once, at import."""
+    marker = os.environ.get("AGNOBENCH_TEST_MARKER")
+    if marker:
+        import json
+
+        Path(f"{marker}.identity.{os.getpid()}").write_text(json.dumps(identity()))
 
 
 def records_its_worker() -> int:
-    """Writes this worker's identity once (the worker imports this module before any fork of its own)."""
-    global _identity_written
-    if not _identity_written:
-        _identity_written = True
-        marker = os.environ.get("AGNOBENCH_TEST_MARKER")
-        if marker:
-            import json
-
-            Path(f"{marker}.identity.{os.getpid()}").write_text(json.dumps(identity()))
+    """The op of the worker-server scenarios: its worker recorded itself when it imported this module."""
     return 1
 
 
@@ -135,6 +141,9 @@ def work_identity(spec: dict, emit) -> dict:
         time.sleep(float(spec["hang_s"]))
     return identity()
 
+
+
+_record_importer()
 
 if __name__ == "__main__":
     from agnobench.harness.child import child_main

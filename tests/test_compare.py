@@ -96,15 +96,19 @@ def test_shifted_rel_time_is_a_regression_and_raw_time_only_informs() -> None:
 @pytest.mark.parametrize("mode, gated", [(TimeMode.rel, {"time_per_op_rel"}), (TimeMode.raw, {"time_per_op_ns"}),
                                          (TimeMode.both, {"time_per_op_rel", "time_per_op_ns"})])
 def test_time_mode_chooses_the_gating_metric(mode, gated) -> None:
-    base = results(scenario("a", time=noisy(1000.0), rel=noisy(0.75)))
+    pooled = scenario("a", time=noisy(1000.0), rel=noisy(0.75))
+    pooled.details["run_medians"] = {"time_per_op_ns": [1000.0, 1010.0, 995.0]}  # raw time gates on pooled runs
+    base = results(pooled)
     comparison = compare_results(base, base, ThresholdPolicy(time_mode=mode))
     assert {r.metric for r in comparison.rows if r.gated} == gated
 
 
-def test_raw_time_gates_when_a_side_has_no_kernel() -> None:
-    base = results(scenario("a", time=noisy(1000.0, seed=1)))  # e.g. imported from Go
-    slower = results(scenario("a", time=[v * 1.2 for v in noisy(1000.0, seed=2)], rel=noisy(0.75)))
-    comparison = compare_results(base, slower)
+def test_raw_time_gates_when_a_side_has_no_kernel_and_reruns_measured_its_spread() -> None:
+    base_s = scenario("a", time=noisy(1000.0, seed=1))  # e.g. imported from Go
+    slower_s = scenario("a", time=[v * 1.2 for v in noisy(1000.0, seed=2)], rel=noisy(0.75))
+    base_s.details["run_medians"] = {"time_per_op_ns": [990.0, 1000.0, 1010.0]}
+    slower_s.details["run_medians"] = {"time_per_op_ns": [1195.0, 1200.0, 1210.0]}
+    comparison = compare_results(results(base_s), results(slower_s))
     assert only_row(comparison, "time_per_op_ns").fails and comparison.exit_code == EXIT_FAILED
 
 

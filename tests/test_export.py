@@ -43,7 +43,7 @@ def pyperf_cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_pyperf_export_is_read_by_pyperf(tmp_path: Path) -> None:
     source = results_file(tmp_path / "a.json")
     out = tmp_path / "a.pyperf.json"
-    result = invoke("export", str(source), "--to", "pyperf", "-o", str(out))
+    result = invoke("export", str(source), "--to", "pyperf", "--pyperf-metrics", "all", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "zero-allocs: allocs_per_op" in result.stderr  # pyperf takes no zeros: reported, left out
     suite = pyperf.BenchmarkSuite.load(str(out))
@@ -70,6 +70,37 @@ def test_pyperf_compare_to_reads_two_exports(tmp_path: Path) -> None:
     compared = pyperf_cli("compare_to", *outs)
     assert compared.returncode == 0, compared.stderr
     assert "agent-create-simple" in compared.stdout and "slower" in compared.stdout
+
+
+def _timed_file(path: Path, n_values: int, scale: float, seed: int) -> Path:
+    """A timing result of n_values values in processes of 12 (a retimed run has more), a known pass wall time."""
+    time = [v * scale for v in noisy(7300.0, n=n_values, seed=seed)]
+    result = ScenarioResult(
+        name="agent-create-simple", suite="creation",
+        metrics={"time_per_op_ns": Metric.from_samples(time, "ns"),
+                 "retained_bytes_per_op": Metric.from_samples([3744.0, 3744.0], "B")},
+        passes={"timing": PassRecord(details={"loops": 1024, "values_per_process": 12}, wall_s=6.0),
+                "memory": PassRecord(wall_s=2.0)})
+    save_results(ResultsFile(environment=dict(ENVIRONMENT), scenarios=[result]), path)
+    return path
+
+
+def test_pyperf_compare_to_tests_exports_of_runs_with_different_value_counts(tmp_path: Path) -> None:
+    outs = []
+    for name, n_values, scale, seed in (("base", 48, 1.0, 1), ("slow", 72, 1.3, 2)):
+        out = tmp_path / f"{name}.pyperf.json"
+        result = invoke("export", str(_timed_file(tmp_path / f"{name}.json", n_values, scale, seed)),
+                        "--to", "pyperf", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        outs.append(str(out))
+    suites = [pyperf.BenchmarkSuite.load(o) for o in outs]
+    assert [s.get_benchmark_names() for s in suites] == [["agent-create-simple"]] * 2  # time only by default
+    assert [len(s.get_benchmark("agent-create-simple").get_values()) for s in suites] == [20, 20]
+    compared = pyperf_cli("compare_to", "-v", *outs)
+    assert compared.returncode == 0, compared.stderr
+    assert "ERROR" not in compared.stdout and "Significant" in compared.stdout and "slower" in compared.stdout
+    stats = pyperf_cli("stats", outs[0])
+    assert "Total duration: 6.0 sec" in stats.stdout  # the timing pass's wall time, not values summed as seconds
 
 
 def test_pyperf_export_to_stdout(tmp_path: Path) -> None:

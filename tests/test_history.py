@@ -88,7 +88,7 @@ def test_latest_step_regression_is_the_verdict(tmp_path: Path) -> None:
     write_point(tmp_path / "2.json", "2026-11-02T08:00:00+00:00", steady("s", 1.5, 1))  # same noise, ×1.5
     data = invoke("history", str(tmp_path), "--format", "json").json()
     assert data["summary"][0]["verdict"].startswith("✗ regression (time/kernel +50")
-    assert data["summary"][0]["change"] == "+50.0%"
+    assert data["summary"][0]["change"] == "+50.0% (time/kernel)"  # the figure the verdict judges
 
 
 def test_failed_point_breaks_no_trend(tmp_path: Path) -> None:

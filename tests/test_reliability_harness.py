@@ -78,7 +78,9 @@ def ops_dir(scenario_dir: ScenarioDir) -> ScenarioDir:
 # ---- case 1: a worker's whole life is bounded, interpreter exit included ------------------------------
 
 def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: ScenarioDir, tmp_path: Path) -> None:
-    ops_dir.write("thread", "harness_ops:leaves_a_thread", body=MEMORY_ONLY + "timeout_s = 120\n")
+    # The thread starts in setup: the worker never calls the op itself (its forks do), so setup is what runs there.
+    ops_dir.write("thread", "harness_ops:returns_its_state",
+                  body='setup = "harness_ops:leaves_a_thread"\n' + MEMORY_ONLY + "timeout_s = 120\n")
     ops_dir.write("after", "calib_ops:bytearray_1000", body=MEMORY_ONLY)
     marker = tmp_path / "mark"
     out = ops_dir.path / "out.json"
@@ -91,6 +93,7 @@ def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: Scenario
     details = scenarios["thread"]["details"]
     assert "killed_after_result" not in details  # it exited by itself, right after its result
     assert "sleeper-left-by-op" in details["threads_left_running"]  # and says what it cut short
+    assert details["threads_before_measuring"] == ["sleeper-left-by-op"]  # forks of it run without: said
     assert wait_dead(marked_pids(marker)["worker"]) == []
 
 
@@ -163,7 +166,8 @@ def test_connections_from_subprocesses_and_native_code_fail_the_scenario(ops_dir
     loopback = scenarios["loopback"]
     assert loopback["status"] == "ok"  # loopback servers work in the worker's own namespace
     guard = loopback["details"]["network_guard"]
-    assert guard["audit_hook"] is True and guard["namespace"] is True, guard
+    # The namespace guards the measurement; the audit hook is in the check run's child alone (issue 25).
+    assert guard["audit_hook"] is False and guard["namespace"] is True and guard["check_run_hook"] is True, guard
     for name in ("from-subprocess", "through-ctypes"):
         failed = scenarios[name]
         assert failed["status"] == "failed" and "network access attempted" in failed["error"], failed

@@ -21,14 +21,28 @@ class OutputFormat(str, enum.Enum):
     json = "json"
 
 
+def terminal(**options: Any) -> Console:
+    """A console that never reads markup: the one place text meets rich.
+
+    What reaches the terminal carries data agnobench does not control: error
+    messages of the measured code, paths, a worker's or a server's output,
+    results-file names. Read as rich markup, ``cannot read [/etc/app.conf]``
+    is a closing tag that raises in the middle of a run. So every console is
+    made here with ``markup=False`` (and ``emoji=False``: ``:x:`` in a message
+    stays as written); colour is given as ``style=`` or :class:`rich.text.Text`
+    spans, never as ``[red]...[/red]`` in a string.
+    """
+    return Console(markup=False, emoji=False, **options)
+
+
 def stdout_console() -> Console:
     """The terminal's width on a terminal; wide enough for whole tables in a pipe or file."""
-    console = Console(soft_wrap=False)
-    return console if console.is_terminal else Console(soft_wrap=False, width=220)
+    console = terminal(soft_wrap=False)
+    return console if console.is_terminal else terminal(soft_wrap=False, width=220)
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True)
+    return terminal(stderr=True)
 
 
 def fail_on_bad_input(fn: F) -> F:

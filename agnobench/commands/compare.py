@@ -1,4 +1,5 @@
-"""``agnobench compare BASELINE CURRENT``: the CI gate. Exit 1 on a regression, 0 otherwise, 2 on bad input."""
+"""``agnobench compare BASELINE CURRENT``: the CI gate. Exit 1 on a regression, 3 inconclusive, 0 otherwise, 2 on
+bad input."""
 
 from __future__ import annotations
 
@@ -90,13 +91,18 @@ def compare(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write the comparison as a self-contained HTML "
                                                               "page, e.g. for a CI artifact (needs agnobench[html])."),
+    wide: bool = typer.Option(False, "--wide", help="Every column, however wide (by default the table fits the "
+                              "terminal: the test and threshold columns go first, the verdict is never cut)."),
 ) -> None:
     """Compare two results files: baseline, current, change, significance, verdict per metric.
 
     A regression is a change beyond the threshold that the samples show is
     real (Mann-Whitney U). Exit 1 on any regression in a gated metric or a
-    scenario that failed only in current; 0 otherwise; 2 on an unreadable,
-    truncated or foreign file. Scenarios on one side only are listed.
+    scenario that failed only in current (or a current run that was
+    interrupted); 3 when nothing failed but a gated metric could not be judged
+    (inconclusive: the machine too disturbed, a figure that is no
+    measurement); 0 otherwise; 2 on an unreadable, truncated or foreign file.
+    Scenarios on one side only are listed.
     When GITHUB_STEP_SUMMARY is set, the markdown is appended to it.
     """
     policy = ThresholdPolicy(default_pct=threshold, per_metric=parse_metric_thresholds(metric_threshold),
@@ -114,7 +120,7 @@ def compare(
     elif fmt is OutputFormat.md:
         sys.stdout.write(markdown)
     else:
-        render_compare_table(comparison, stdout_console())
+        render_compare_table(comparison, stdout_console(), wide=wide)
     append_step_summary(markdown)
     if html is not None:
         write_html(html, render_compare_html(comparison))

@@ -18,7 +18,8 @@ def list_scenarios(
 ) -> None:
     """List the built-in scenarios: NAME SUITE, marked '*' when in the default run.
 
-    A scenario whose [requires] are not installed says so, with the install line.
+    A scenario whose [requires] are not installed says so, with the install line;
+    one that runs only when named (on request: not with its suite) says so and why.
     """
     scenarios = [s for s in builtin_scenarios() if suite is None or s.suite == suite]
     width = max((len(s.name) for s in scenarios), default=0)
@@ -28,6 +29,8 @@ def list_scenarios(
         missing = unavailable(s.requires)
         if missing is not None:
             line += f"  (unavailable: {missing.message})"
+        if s.on_request:
+            line += f"  (on request only, not run with its suite: {s.on_request})"
         if verbose:
             line += f"  {s.description}"
         typer.echo(line.rstrip())

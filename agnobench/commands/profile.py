@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.text import Text
 
 from agnobench.catalog import select
 from agnobench.commands._common import fail_on_bad_input, stderr_console, stdout_console
@@ -80,9 +81,9 @@ def profile(
     directory = files.prepare_directory(wanted)
     err = stderr_console()
     try:
-        with err.status(f"{chosen.name}: starting", spinner="dots") as status:
+        with err.status(Text(f"{chosen.name}: starting"), spinner="dots") as status:
             def progress(message: str) -> None:
-                status.update(f"{chosen.name}: {message}")
+                status.update(Text(f"{chosen.name}: {message}"))  # a Spinner reads markup in a plain str
 
             if mem:
                 from agnobench.profile.memory import profile_memory

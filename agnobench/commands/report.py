@@ -10,6 +10,7 @@ import typer
 
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
 from agnobench.errors import InputError
+from agnobench.inputfile import read_text
 from agnobench.interop.gobench import read_go_bench
 from agnobench.outputs import check_output_file
 from agnobench.reporters.go_vs_python import GoPythonTable, build_go_vs_python
@@ -24,10 +25,7 @@ from agnobench.results import ResultsFile, load_results
 
 def load_any(path: Path) -> ResultsFile:
     """A results file, or raw `go test -bench` output (anything that does not start like JSON)."""
-    try:
-        head = path.read_text(encoding="utf-8", errors="replace").lstrip()[:1]
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    head = read_text(path, errors="replace").lstrip()[:1]
     return load_results(path) if head in ("{", "[", "") else read_go_bench(path)
 
 
@@ -50,6 +48,8 @@ def report(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report with charts "
                                                               "(needs agnobench[html])."),
+    wide: bool = typer.Option(False, "--wide", help="Every file's column, however wide (by default the table fits "
+                              "the terminal and names the columns it left out)."),
 ) -> None:
     """Show results files side by side; with a Go and a Python file, the Go vs Python table too.
 
@@ -78,7 +78,7 @@ def report(
     elif fmt is OutputFormat.md:
         sys.stdout.write(render_report_markdown(side, go_python))
     else:
-        render_report_table(side, go_python, stdout_console())
+        render_report_table(side, go_python, stdout_console(), wide=wide)
     if html is not None:
         write_html(html, render_files_html(loaded, side, go_python))
         print(f"HTML report written to {html}", file=sys.stderr)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
-from typing import List, Optional
+from typing import ContextManager, List, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from agnobench.catalog import select
+from agnobench.catalog import left_out_on_request, select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.commands._run_output import RunOutput
 from agnobench.environment import describe
@@ -27,6 +28,7 @@ from agnobench.reporters.html.report import render_run_html
 from agnobench.reporters.instructions import render_instructions_markdown, render_instructions_table
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
+from agnobench.packages import PACKAGES, union_packages
 from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
@@ -39,17 +41,18 @@ def _generator_name(name: str) -> str:
     return name
 
 
-def _summary_line(result: ScenarioResult) -> str:
+def _summary_line(result: ScenarioResult) -> Text:
+    wall = (f"  ({result.wall_s:.1f} s)", "dim")
     if result.skipped:
-        return f"[yellow]– {result.name}[/yellow]  skipped: {escape(result.skip_message)}"
+        return Text.assemble((f"– {result.name}", "yellow"), f"  skipped: {result.skip_message}")
     if result.details.get("bad_input"):  # its one line comes at the end, once, where scripts look for it
-        return f"[red]✗ {result.name}[/red]  bad input (the error follows at the end)"
+        return Text.assemble((f"✗ {result.name}", "red"), "  bad input (the error follows at the end)")
     if not result.ok:
-        return f"[red]✗ {result.name}[/red]  failed: {result.error}  [dim]({result.wall_s:.1f} s)[/dim]"
+        return Text.assemble((f"✗ {result.name}", "red"), f"  failed: {result.error}", wall)
     time = result.metrics.get("time_per_op_ns")
     p50 = result.metrics.get("latency_p50_ns")  # latency-only scenarios (a simulated LLM wait) have no time/op
     figure = format_ns(time.median) if time else (f"p50 {format_ns(p50.median)}" if p50 else "")
-    return f"[green]✓[/green] {result.name}  {figure}  [dim]({result.wall_s:.1f} s)[/dim]"
+    return Text.assemble(("✓", "green"), f" {result.name}  {figure}", wall)
 
 
 def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, instructions: bool,
@@ -76,6 +79,24 @@ def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, i
             on_result=keep, fresh_workers=fresh_workers)
 
 
+def _postgres_for(selected: list[Scenario], url: str | None) -> ContextManager[object]:
+    """With a PostgreSQL URL and a scenario that needs a server: checked now (bad input: exit 2), and reachable
+    from the workers for the whole run (agnobench/adapters/storage/postgres_url.py)."""
+    if not url or not any(s.requires and "postgresql" in s.requires.servers for s in selected):
+        return nullcontext()
+    from agnobench.adapters.storage.postgres_url import check_url, workers_reach
+
+    check_url(url)  # before anything is measured or written
+    return workers_reach(url, checked=True)
+
+
+def _record_packages(results_file: ResultsFile) -> None:
+    """environment.packages: every package the measured code imported, at its version (agnobench/packages.py)."""
+    packages = union_packages(s.details for s in results_file.scenarios)
+    if packages:
+        results_file.environment[PACKAGES] = packages
+
+
 @fail_on_bad_input
 def run(
     scenarios: Optional[List[str]] = typer.Argument(
@@ -99,8 +120,15 @@ def run(
                                   "Workers also run without address randomisation, so the same code gets the same "
                                   "process layout and figures in every run; another seed moves time/op by up to "
                                   "~5 %: pool runs over several seeds to average layouts (docs/timing.md)."),
+    postgres_url: Optional[str] = typer.Option(None, "--postgres-url", envvar="AGNOBENCH_POSTGRES_URL",
+                                               show_envvar=True, help="A PostgreSQL server for the storage suite's "
+                                               "PostgreSQL scenarios (a database is created on it and dropped); "
+                                               "without it agnobench starts a throw-away server when PostgreSQL is "
+                                               "installed (docs/storage.md)."),
     random_layout: bool = typer.Option(False, "--random-layout", help="A random hash seed and address "
                                        "randomisation in every run, as plain Python has (overrides --hash-seed)."),
+    wide: bool = typer.Option(False, "--wide", help="Every column of every table, however wide (by default a "
+                              "table fits the terminal: one figure per op, the least important columns left out)."),
     generator: Optional[str] = typer.Option(None, "--generator", help="The service scenarios' load generator: "
                                             "auto, wrk, builtin or locust (fixed-rate windows from a Locust master "
                                             "and workers; needs agnobench\\[locust]). Default: each scenario's own."),
@@ -126,6 +154,7 @@ def run(
     if html is not None:
         require_plotly(html)  # before measuring: a missing extra must not cost a whole run
         check_output_file(html, "HTML report (--html)")
+    postgres = _postgres_for(selected, postgres_url)
     settings = QUICK if quick else DEFAULT
     layout.choose(hash_seed, random_layout)  # before describe(): the results file records it
     err = stderr_console()
@@ -135,18 +164,24 @@ def run(
     out = RunOutput.prepare(output, results_file)  # a bad path is bad input before anything is measured
     path = out.path
     err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
+    for left in left_out_on_request(selected, scenarios or [], suite):
+        err.print(f"agnobench: left out {left.name}: on request only (run it by name): {left.on_request}",
+                  markup=False)
     try:
-        with interruptible(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        with interruptible(), postgres, Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
+                                                 BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                        transient=True) as progress:
             _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,
                      fresh_workers)
     except Interrupted as stop:
+        _record_packages(results_file)
         out.save(results_file)  # what was measured so far is kept (the file says complete: false)
         print(f"agnobench: {stop}; kept {len(results_file.scenarios)} of {len(selected)} scenario result(s) "
               f"in {out.rescued or path}", file=sys.stderr)
         raise typer.Exit(stop.exit_code) from None
     results_file.settings["complete"] = True
+    _record_packages(results_file)
     path = out.finish(results_file)
 
     if fmt is OutputFormat.json:
@@ -154,7 +189,7 @@ def run(
     elif fmt is OutputFormat.md:
         sys.stdout.write(render_markdown(results_file.scenarios) + render_instructions_markdown(results_file.scenarios))
     else:
-        render_table(results_file.scenarios, stdout_console())
+        render_table(results_file.scenarios, stdout_console(), wide=wide)
         render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
     if html is not None:
@@ -171,8 +206,8 @@ def run(
             print(result.error, file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT)
     if failed:
-        err.print(f"[red]{len(failed)} scenario(s) failed: {', '.join(failed)}[/red]")
+        err.print(f"{len(failed)} scenario(s) failed: {', '.join(failed)}", style="red")
         raise typer.Exit(EXIT_FAILED)
     if fail_on_target and missed:
-        err.print(f"[red]targets missed (--fail-on-target): {', '.join(missed)}[/red]")
+        err.print(f"targets missed (--fail-on-target): {', '.join(missed)}", style="red")
         raise typer.Exit(EXIT_FAILED)

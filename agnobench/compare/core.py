@@ -11,11 +11,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from agnobench.compare.stats import Significance, change_pct, significance
+from agnobench.compare.judgeable import Judgement, invalid_figure, judge
+from agnobench.compare.stats import TEST_NONE, Significance, change_pct, significance
 from agnobench.compare.thresholds import TIME_RAW, TIME_REL, Rule, ThresholdPolicy
 from agnobench.compare.verdict import Verdict, decide
-from agnobench.errors import EXIT_FAILED, EXIT_OK, InputError
+from agnobench.errors import EXIT_FAILED, EXIT_INCONCLUSIVE, EXIT_OK, InputError
 from agnobench.metrics import is_known, metric_info
+from agnobench.packages import package_changes
 from agnobench.results import Metric, ResultsFile, ScenarioResult
 from agnobench.runs import check_unique_names
 
@@ -45,6 +47,7 @@ class MetricComparison:
     n_baseline: int
     n_current: int
     lower_is_better: bool = True
+    reason: str = ""  # why the verdict is inconclusive, or why the rule is not the policy's
 
     @property
     def unit(self) -> str:
@@ -58,6 +61,11 @@ class MetricComparison:
     def fails(self) -> bool:
         return self.gated and self.verdict is Verdict.regression
 
+    @property
+    def inconclusive(self) -> bool:
+        """A gated metric the machine (or a figure that is no measurement) left unjudged."""
+        return self.gated and self.verdict is Verdict.inconclusive
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario, "metric": self.metric, "unit": self.unit,
@@ -67,6 +75,7 @@ class MetricComparison:
             "significant": self.significance.significant, "test_note": self.significance.reason,
             "n_baseline": self.n_baseline, "n_current": self.n_current,
             "lower_is_better": self.lower_is_better, "verdict": self.verdict.value, "fails": self.fails,
+            "reason": self.reason,
         }
 
 
@@ -75,6 +84,7 @@ class ScenarioComparison:
     name: str
     suite: str
     metrics: list[MetricComparison] = field(default_factory=list)
+    package_changes: list[str] = field(default_factory=list)  # what this scenario's code imported, changed
 
 
 @dataclass
@@ -101,6 +111,7 @@ class Comparison:
     skipped: list[str] = field(default_factory=list)  # skipped on either side: not compared, never a regression
     failed: list[FailedScenario] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    package_changes: list[str] = field(default_factory=list)  # "pydantic 2.14.4 → 2.12.5": the environments differ
 
     @property
     def rows(self) -> list[MetricComparison]:
@@ -115,8 +126,15 @@ class Comparison:
         return [f for f in self.failed if f.fails]
 
     @property
+    def inconclusive(self) -> list[MetricComparison]:
+        return [m for m in self.rows if m.inconclusive]
+
+    @property
     def exit_code(self) -> int:
-        return EXIT_FAILED if self.regressions or self.broken else EXIT_OK
+        """1 for a regression or a broken scenario; else 3 when a gated metric could not be judged; else 0."""
+        if self.regressions or self.broken:
+            return EXIT_FAILED
+        return EXIT_INCONCLUSIVE if self.inconclusive else EXIT_OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,7 +145,10 @@ class Comparison:
             "only_in_baseline": self.only_baseline, "only_in_current": self.only_current, "skipped": self.skipped,
             "failed": [{"scenario": f.name, "side": f.side, "error": f.error, "fails": f.fails} for f in self.failed],
             "notes": self.notes,
-            "regressions": len(self.regressions), "exit_code": self.exit_code,
+            "environment_changes": self.package_changes,
+            "scenario_package_changes": {s.name: s.package_changes for s in self.scenarios if s.package_changes},
+            "regressions": len(self.regressions), "inconclusive": len(self.inconclusive),
+            "exit_code": self.exit_code,
         }
 
 
@@ -144,15 +165,27 @@ def _samples(metric: Metric) -> list[float]:
     return metric.samples if metric.samples else []
 
 
-def compare_metric(scenario: str, name: str, base: Metric, cur: Metric, rule: Rule, alpha: float) -> MetricComparison:
+def compare_metric(scenario: str, name: str, base: Metric, cur: Metric, rule: Rule | Judgement,
+                   alpha: float) -> MetricComparison:
+    judgement = rule if isinstance(rule, Judgement) else Judgement(rule)
+    rule = judgement.rule
     base_samples, cur_samples = _samples(base), _samples(cur)
-    sig = significance(base_samples, cur_samples, alpha)
-    change = change_pct(base.median, cur.median)
     better_low = lower_is_better(name)
-    verdict = decide(change, rule.threshold_pct, sig.significant, better_low, cur.median)
+    if judgement.invalid:
+        sig = Significance(TEST_NONE, False, None, judgement.inconclusive)
+        change = None
+        verdict = Verdict.inconclusive
+    else:
+        sig = significance(base_samples, cur_samples, alpha)
+        change = change_pct(base.median, cur.median)
+        verdict = decide(change, rule.threshold_pct, sig.significant, better_low, cur.median,
+                         inconclusive=bool(judgement.inconclusive))
+    reason = judgement.inconclusive if verdict in (Verdict.inconclusive, Verdict.not_significant) and \
+        judgement.inconclusive else judgement.note
     return MetricComparison(scenario=scenario, metric=name, baseline=base.median, current=cur.median,
                             change_pct=change, rule=rule, significance=sig, verdict=verdict,
-                            n_baseline=len(base_samples), n_current=len(cur_samples), lower_is_better=better_low)
+                            n_baseline=len(base_samples), n_current=len(cur_samples), lower_is_better=better_low,
+                            reason=reason)
 
 
 def compare_scenario(base: ScenarioResult, cur: ScenarioResult, policy: ThresholdPolicy,
@@ -160,13 +193,14 @@ def compare_scenario(base: ScenarioResult, cur: ScenarioResult, policy: Threshol
     wanted = set(only_metrics)
     thresholds = _scenario_thresholds(cur, base)
     both_have_rel = TIME_REL in base.metrics and TIME_REL in cur.metrics
-    out = ScenarioComparison(cur.name, cur.suite or base.suite)
+    out = ScenarioComparison(cur.name, cur.suite or base.suite, package_changes=package_changes(base.details,
+                                                                                                 cur.details))
     for name, cur_metric in cur.metrics.items():  # the current run's order: the order of the table
         base_metric = base.metrics.get(name)
         if base_metric is None or (wanted and name not in wanted):
             continue
-        rule = policy.rule(name, thresholds, both_have_rel)
-        out.metrics.append(compare_metric(cur.name, name, base_metric, cur_metric, rule, policy.alpha))
+        judgement = judge(name, policy.rule(name, thresholds, both_have_rel), base, cur)
+        out.metrics.append(compare_metric(cur.name, name, base_metric, cur_metric, judgement, policy.alpha))
     return out
 
 
@@ -195,6 +229,8 @@ def lost_metrics(base: ScenarioResult, cur: ScenarioResult, policy: ThresholdPol
             lost.append(name)
         elif not math.isfinite(metric.median):
             lost.append(f"{name} (median {metric.median})")
+        elif (why := invalid_figure(name, metric.median)) and metric_info(name).unit not in ("B", "count"):
+            lost.append(f"{name} ({why})")  # a zero time is a broken measurement, never an improvement
     if lost:
         return f"marked ok but lost gated metric(s) the baseline has: {', '.join(lost)}"
     return None
@@ -209,10 +245,25 @@ def _environment_notes(baseline: ResultsFile, current: ResultsFile) -> list[str]
     a_mode, b_mode = baseline.settings.get("mode"), current.settings.get("mode")
     if a_mode and b_mode and a_mode != b_mode:
         notes.append(f"measured with different settings: {a_mode} → {b_mode}")
-    for label, results in (("baseline", baseline), ("current", current)):
-        if results.settings.get("complete") is False:
-            notes.append(f"the {label} run did not finish: it holds only the scenarios it measured")
+    if baseline.settings.get("complete") is False:
+        notes.append("the baseline run did not finish: it holds only the scenarios it measured")
     return notes
+
+
+INTERRUPTED = "the current run was interrupted (settings.complete is false)"
+
+
+def interrupted_run(current: ResultsFile, only_baseline: list[str]) -> list[FailedScenario]:
+    """An interrupted current run fails the gate: what it never measured must not pass as unchanged.
+
+    Each baseline scenario it lacks is failed by name; when it lacks none (it
+    was stopped after its last scenario) the run itself is.
+    """
+    if current.settings.get("complete") is not False:
+        return []
+    if only_baseline:
+        return [FailedScenario(name, "current", f"not measured: {INTERRUPTED}") for name in only_baseline]
+    return [FailedScenario("(current run)", "current", f"{INTERRUPTED}; rerun it to completion")]
 
 
 def compare_results(baseline: ResultsFile, current: ResultsFile, policy: ThresholdPolicy | None = None, *,
@@ -227,7 +278,8 @@ def compare_results(baseline: ResultsFile, current: ResultsFile, policy: Thresho
         raise InputError(current_path, "scenarios", f"no scenario in common with {baseline_path} "
                                                     f"({_names(baseline)} against {_names(current)}): nothing to compare")
     comparison = Comparison(str(baseline_path), str(current_path), policy,
-                            notes=_environment_notes(baseline, current))
+                            notes=_environment_notes(baseline, current),
+                            package_changes=package_changes(baseline.environment, current.environment))
     comparison.skipped = list(dict.fromkeys(s.name for s in [*current.scenarios, *baseline.scenarios] if s.skipped))
     skipped = set(comparison.skipped)  # a framework not installed on one side: neither lost nor regressed
     baseline = replace(baseline, scenarios=[s for s in baseline.scenarios if s.name not in skipped])
@@ -236,6 +288,9 @@ def compare_results(baseline: ResultsFile, current: ResultsFile, policy: Thresho
     cur_names = {s.name for s in current.scenarios}
     comparison.only_baseline = [s.name for s in baseline.scenarios if s.name not in cur_names]
     comparison.only_current = [s.name for s in current.scenarios if s.name not in base_names]
+    comparison.failed.extend(interrupted_run(current, comparison.only_baseline))
+    if current.settings.get("complete") is False:
+        comparison.only_baseline = []  # failed above, by name
     for cur in current.scenarios:
         base = baseline.scenario(cur.name)
         if base is None:

@@ -42,12 +42,24 @@ def change_pct(baseline: float, current: float) -> float | None:
 
 
 def smallest_p(n1: int, n2: int) -> float:
-    """The smallest two-sided exact Mann-Whitney p-value that n1 against n2 samples can give."""
-    return min(1.0, 2.0 / math.comb(n1 + n2, n1))
+    """The smallest two-sided exact Mann-Whitney p-value that n1 against n2 samples can give.
+
+    2 / C(n1 + n2, n1), computed through logarithms: the binomial coefficient of
+    a merged file's ~500 samples a side has hundreds of digits, more than a float
+    holds (``2.0 / math.comb(...)`` raised OverflowError there); its p underflows to 0.
+    """
+    log_comb = math.lgamma(n1 + n2 + 1) - math.lgamma(n1 + 1) - math.lgamma(n2 + 1)
+    return min(1.0, math.exp(math.log(2.0) - log_comb))
 
 
 def mann_whitney_p(baseline: Sequence[float], current: Sequence[float]) -> float:
-    """Two-sided Mann-Whitney U p-value (scipy's exact or asymptotic method, ties corrected)."""
+    """Two-sided Mann-Whitney U p-value, ties corrected.
+
+    scipy's ``method="auto"`` takes the exact distribution for small samples
+    without ties and the normal approximation otherwise (any size: thousands of
+    samples a side cost milliseconds); an exact test on large samples would be
+    slow and no more useful.
+    """
     if len(set(baseline) | set(current)) == 1:
         return 1.0  # every value equal: nothing to rank
     from scipy.stats import mannwhitneyu  # imported here: scipy takes a while, `agnobench list` should not wait

@@ -6,8 +6,9 @@ runs) is started by :func:`agnobench.harness.spawn.run_child` as
 function. ``child_main``:
 
 1. dies with its parent (``PR_SET_PDEATHSIG``) and, if asked, moves into its
-   own network namespace, then turns agno's telemetry off and installs the
-   network guard, all before the work imports anything;
+   own network namespace, then turns agno's telemetry off and sets the
+   network guard up (the audit hook only where there is no namespace), all
+   before the work imports anything;
 2. applies the memory limit;
 3. runs the work, reporting progress as JSON lines on the event channel
    (a pipe; stdout and stderr belong to the measured code);
@@ -86,10 +87,16 @@ def _open_events(spec: dict[str, Any]) -> Emit:
 
 
 def guard_process(layers: NetworkLayers) -> None:
-    """Telemetry off and the network guard in: before anything the measured code needs is imported."""
+    """Telemetry off and the network guard in: before anything the measured code needs is imported.
+
+    In a network namespace of its own the process carries no audit hook: the hook would be timed with
+    every op (it is called for every audited event, ``id()`` included), so the namespace guards the
+    measurement and the hook goes into the check run's child alone (:mod:`agnobench.measure.check_run`).
+    Without a namespace the hook is the only guard, and stays."""
     os.environ["AGNO_TELEMETRY"] = "false"  # agno reads it at every run; it overrides telemetry=True
-    netguard.install(namespace=layers.namespace)
-    layers.audit_hook = True
+    netguard.install(namespace=layers.namespace, hook=not layers.namespace)
+    layers.audit_hook = netguard.hooked()
+    layers.check_run_hook = True
 
 
 def child_main(work: Work, argv: list[str] | None = None) -> NoReturn:

@@ -87,14 +87,18 @@ class ForkedWorker:
                 raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout or 0.0)
 
     def kill_group(self) -> None:
-        """SIGKILL the worker's session (and the worker itself, should it not have reached ``setsid``)."""
+        """SIGKILL the worker's session, even once the worker has exited (what it started may live on in
+        it), and the worker itself, should it not have reached ``setsid``; then wait for the reaping."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         if self.poll() is not None:
             return
-        for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
-            try:
-                kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
         try:
             self.wait(_REAP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -150,6 +154,8 @@ class ForkServer:
             self.broken("the worker server did not start" + (f": {tail}" if tail else ""))
         elif ready.get("threads") != 1:
             self.broken(f"the worker server runs {ready.get('threads')} threads after its imports; forking is unsafe")
+        elif ready.get("network"):
+            self.broken(f"the worker server's imports tried the network ({'; '.join(ready['network'][:2])})")
 
     def launch(self, work: str, spec_path: str, events_fd: int, log_fd: int) -> ForkedWorker | None:
         """Fork a worker running ``work`` (``module:function``) on the spec; None: use a fresh interpreter."""

@@ -29,6 +29,7 @@ import struct
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
+from agnobench.harness import containment
 from agnobench.harness.layout import fix_addresses
 
 PR_SET_PDEATHSIG = 1
@@ -38,6 +39,7 @@ SIOCSIFFLAGS = 0x8914
 IFF_UP = 0x1
 _IFREQ = "16sH22x"  # struct ifreq: name, then ifr_flags in the union
 
+NETNS_ENV = "AGNOBENCH_NETNS"  # "0": no network namespace for workers, as for a user who is not root
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _PRCTL = _LIBC.prctl  # resolved here, not between fork and exec
 _UNSHARE = _LIBC.unshare
@@ -54,13 +56,16 @@ def die_with_parent_or_exit(parent_pid: int) -> None:
         os._exit(1)
 
 
-def die_with_parent_preexec(parent_pid: int) -> Callable[[], None]:
+def die_with_parent_preexec(parent_pid: int, then: Callable[[], None] | None = None) -> Callable[[], None]:
     """For ``Popen(preexec_fn=...)`` of a worker: :func:`die_with_parent_or_exit` between fork and exec,
-    and the run's fixed address layout (:mod:`agnobench.harness.layout`)."""
+    the run's fixed address layout (:mod:`agnobench.harness.layout`), then ``then`` (joining the child's
+    cgroup: before exec, so a wrapper such as py-spy is inside too)."""
 
     def preexec() -> None:
         fix_addresses()
         die_with_parent_or_exit(parent_pid)
+        if then is not None:
+            then()
 
     return preexec
 
@@ -69,8 +74,9 @@ def die_with_parent_preexec(parent_pid: int) -> Callable[[], None]:
 class NetworkLayers:
     """Which layers of the network guard hold in this child (recorded in the results)."""
 
-    audit_hook: bool = False  # Python-level socket calls: refused before the call, named in the error
-    namespace: bool = False  # own network namespace, loopback only: covers child processes and native code
+    audit_hook: bool = False  # the measuring process carries the audit hook (and its cost: docs/harness.md)
+    namespace: bool = False  # own network namespace, loopback only: covers Python, child processes, native code
+    check_run_hook: bool = False  # the check run's child carries the hook: names a Python call before it is made
     namespace_error: str | None = None  # why not, when not (e.g. not root)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,17 +124,23 @@ def unrouted_packets() -> int:
     return total
 
 
+def _kill_all() -> None:
+    """The child's cgroup (what left the group too), then its group; the watchdog goes with them."""
+    containment.kill_own()
+    os.killpg(0, signal.SIGKILL)
+
+
 def _watch(child_pid: int) -> None:
     """The watchdog's life: wait for the child's death, then kill the group (itself included)."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGUSR1, lambda *_: os.killpg(0, signal.SIGKILL))
+        signal.signal(signal.SIGUSR1, lambda *_: _kill_all())
         os.closerange(3, 1 << 16)  # hold no pipe open: the parent's EOF must not wait for the watchdog
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         if _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGUSR1), 0, 0, 0) != 0 or os.getppid() != child_pid:
-            os.killpg(0, signal.SIGKILL)
+            _kill_all()
         while True:
             signal.pause()
     finally:
@@ -168,7 +180,9 @@ def isolate(isolate_network: bool, watchdog: bool = True) -> NetworkLayers:
     if watchdog:  # the harness started the child's session: the whole group is ours to kill
         start_watchdog()
     layers = NetworkLayers()
-    if isolate_network:
+    if isolate_network and os.environ.get(NETNS_ENV) == "0":
+        layers.namespace_error = f"switched off by {NETNS_ENV}=0"  # as where unshare is refused: the hook guards
+    elif isolate_network:
         enter_own_network(layers)
     else:
         layers.namespace_error = "not asked for"

@@ -36,6 +36,25 @@ def _raise(signum: int, _frame: Any) -> None:
 
 
 @contextmanager
+def deferred() -> Iterator[None]:
+    """Within the block, HANDLED signals wait (blocked, still pending) and arrive when it ends.
+
+    For steps that must finish or not start, such as a save's write-and-rename: a SIGTERM that
+    landed between the rename and the end of the save ran the save's clean-up on a file already
+    renamed, which turned the interruption into a false "cannot write" and a rescue file.
+    """
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
+    except (AttributeError, OSError, ValueError):  # no sigmask here: the clean-up below still holds
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def interruptible() -> Iterator[None]:
     """Within the block, HANDLED signals raise Interrupted in the main thread."""
     previous = {sig: signal.signal(sig, _raise) for sig in HANDLED}

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from agnobench import tempdirs
 from agnobench.environment import worker_environment
+from agnobench.harness import containment
 from agnobench.harness.forkserver import FORKED, FRESH, ForkedWorker, ForkServer
 from agnobench.harness.isolation import die_with_parent_preexec
 
@@ -214,7 +216,8 @@ def _failure(job: ChildJob, channel: _Channel, returncode: int, timed_out: bool,
     return ChildFailure(death_message(job.what, returncode, last_line))
 
 
-def _start(job: ChildJob, spec_path: Path, write_fd: int, log: Any, server: ForkServer | None) -> ChildProcess:
+def _start(job: ChildJob, spec_path: Path, write_fd: int, log: Any, server: ForkServer | None,
+           cgroup: containment.Cgroup) -> ChildProcess:
     if server is not None and job.forkable() and job.isolate_network == server.isolate_network:
         assert job.work is not None
         forked = server.launch(job.work, str(spec_path), write_fd, log.fileno())
@@ -223,7 +226,7 @@ def _start(job: ChildJob, spec_path: Path, write_fd: int, log: Any, server: Fork
     proc = subprocess.Popen(job.command(spec_path), stdin=subprocess.DEVNULL, stdout=log,
                             stderr=subprocess.STDOUT, pass_fds=[write_fd],
                             env=job.env if job.env is not None else worker_environment(),
-                            start_new_session=True, preexec_fn=die_with_parent_preexec(os.getpid()))
+                            start_new_session=True, preexec_fn=die_with_parent_preexec(os.getpid(), cgroup.join))
     return _Fresh(proc)
 
 
@@ -234,26 +237,32 @@ def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda
     With a worker ``server``, a job that names its ``work`` is forked from the server (agno already
     imported) rather than started as a fresh interpreter; it is followed and bounded the same way.
     """
-    with tempfile.TemporaryDirectory(prefix="agnobench-child-") as scratch, tempfile.TemporaryFile() as log:
+    tempdirs.sweep_stale()  # what killed processes left: this run's earlier workers, a SIGKILLed agnobench
+    cgroup = containment.make()  # every process of the child's tree, new sessions included
+    with tempfile.TemporaryDirectory(prefix=tempdirs.prefix("child")) as scratch, tempfile.TemporaryFile() as log:
         read_fd, write_fd = os.pipe()
         spec_path = Path(scratch) / "spec.json"
         spec = {**job.spec, "events_fd": write_fd, "cwd": os.getcwd(), "isolate_network": job.isolate_network,
                 "watchdog": job.watchdog,
-                "memory_limit_mb": job.memory_limit_mb}
+                "memory_limit_mb": job.memory_limit_mb, "cgroup": str(cgroup.path) if cgroup.path else None}
         spec_path.write_text(json.dumps(spec))
         try:
-            proc = _start(job, spec_path, write_fd, log, server)
+            proc = _start(job, spec_path, write_fd, log, server, cgroup)
         except BaseException:
             os.close(read_fd)
+            cgroup.remove()
             raise
         finally:
             os.close(write_fd)
         channel = _Channel(read_fd, on_event)
         try:
             finished = _follow(proc, channel, time.monotonic() + job.timeout_s)
-        finally:  # done, timed out, or interrupted: the whole tree goes
-            proc.kill_group()
+        finally:  # done, timed out, or interrupted: the whole tree goes, and then what it left in $TMPDIR
+            cgroup.kill()  # all of it at once, processes in sessions of their own included
+            proc.kill_group()  # and the session, where there is no cgroup; the child reaped
+            cgroup.remove()
             channel.file.close()
+            tempdirs.sweep_stale()
         log.seek(0)
         output = log.read().decode("utf-8", errors="replace")[-OUTPUT_TAIL:].strip()
     returncode = proc.returncode if proc.returncode is not None else -signal.SIGKILL
@@ -263,6 +272,7 @@ def run_child(job: ChildJob, on_event: Callable[[dict[str, Any]], None] = lambda
         outcome.harness = dict(channel.result.get("harness") or {})
         if not finished:
             outcome.harness["killed_after_result"] = f"did not exit within {job.timeout_s:g} s ({job.timeout_hint})"
+    outcome.harness["containment"] = cgroup.describe()
     if job.forkable():
         outcome.harness["worker_start"] = (FORKED if isinstance(proc, ForkedWorker)
                                            else server.worker_start if server is not None and server.unusable

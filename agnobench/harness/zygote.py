@@ -23,7 +23,8 @@ Protocol (a ``SOCK_SEQPACKET`` socket, one JSON message per packet):
 
 - argv: the socket's descriptor, ``1``/``0`` (own network namespace or not), a JSON list of modules to
   import beyond ``PRELOAD``;
-- server → parent, once: ``{"ready": true, "threads": N, "preload_s": S, "not_preloaded": [...]}``;
+- server → parent, once: ``{"ready": true, "threads": N, "preload_s": S, "not_preloaded": [...],
+  "network": [...]}`` (it serves only with one thread and no network attempt);
 - parent → server: ``{"work": "module:function", "spec": PATH}`` with the
   event pipe's and the log file's descriptors attached;
 - server → parent: ``{"pid": P}`` once forked, ``{"pid": P, "returncode": R}`` once reaped.
@@ -41,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from agnobench.harness import containment
 from agnobench.harness.isolation import NetworkLayers, die_with_parent_or_exit, isolate, start_watchdog
 
 # What a scenario worker imports before it measures; each may fail (an extra not installed), the rest load.
@@ -89,6 +91,7 @@ def become_worker(request: dict[str, Any], events_fd: int, log_fd: int, server_p
     os.close(devnull)
     os.close(log_fd)
     spec = json.loads(Path(request["spec"]).read_text())
+    containment.join(spec.get("cgroup"))  # before anything starts: every process of the worker is inside
     spec["events_fd"] = events_fd
     os.chdir(spec.get("cwd") or os.getcwd())
     sys.argv = [request["work"], request["spec"]]
@@ -123,6 +126,7 @@ def _serve_requests(sock: socket.socket, layers: NetworkLayers) -> None:
 
 def main() -> None:
     from agnobench.harness.child import guard_process
+    from agnobench.measure import netguard
 
     sock = socket.socket(fileno=int(sys.argv[1]))
     isolate_network = sys.argv[2] == "1"
@@ -130,9 +134,13 @@ def main() -> None:
     layers = isolate(isolate_network, watchdog=False)  # workers are in their own sessions, with their own
     guard_process(layers)
     seconds, failed = preload(PRELOAD + extra)
+    # An import that tried the network (and swallowed the refusal) would be inherited unseen by every worker,
+    # which counts afresh: the parent then starts fresh workers, which import, and are caught, themselves.
+    network = netguard.violations()
     # A thread here would be copied into no worker, and a lock it held would stay held in all of them.
-    _send(sock, ready=True, threads=threading.active_count(), preload_s=round(seconds, 3), not_preloaded=failed)
-    if threading.active_count() == 1:
+    _send(sock, ready=True, threads=threading.active_count(), preload_s=round(seconds, 3), not_preloaded=failed,
+          network=network)
+    if threading.active_count() == 1 and not network:
         _serve_requests(sock, layers)
 
 

@@ -3,7 +3,9 @@
 Order: by the commit's time (``environment.git.commit_time``, recorded by
 ``agnobench run``), then by when the run was made; a file from before git facts
 were recorded sorts by its run time alone. ``latest.json`` and byte-identical
-copies are dropped (they repeat a run). A file named on the command line that
+copies are dropped (they repeat a run), and so is a merged file (``agnobench
+merge``) whose runs are all in the history on their own: it would count them
+a second time. A file named on the command line that
 is not a readable results file is bad input; one merely found in a directory
 is skipped and listed, so a stray JSON file never hides the rest.
 """
@@ -17,7 +19,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from agnobench.errors import InputError
+from agnobench.inputfile import read_bytes
 from agnobench.results import ResultsFile, load_results
+from agnobench.runs import RUN_IDS, constituent_runs
 
 LATEST = "latest.json"
 
@@ -94,11 +98,11 @@ def collect(paths: Sequence[Path]) -> Collected:
     seen: dict[str, str] = {}
     for path, explicit in _candidates(paths):
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError as exc:
+            digest = hashlib.sha256(read_bytes(path)).hexdigest()
+        except InputError as exc:
             if explicit:
-                raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
-            out.skipped.append(f"{path}: cannot read ({exc.strerror or exc})")
+                raise
+            out.skipped.append(f"{path}: {exc.message}")
             continue
         if digest in seen:
             out.skipped.append(f"{path}: the same file as {seen[digest]}")
@@ -112,5 +116,20 @@ def collect(paths: Sequence[Path]) -> Collected:
             continue
         seen[digest] = str(path)
         out.points.append(point_from(path, results))
+    out.points = _without_repeated_runs(out.points, out.skipped)
     out.points.sort(key=sort_key)
     return out
+
+
+def _without_repeated_runs(points: list[Point], skipped: list[str]) -> list[Point]:
+    """Drop a merged file whose runs are all present as files of their own (listed in ``skipped``)."""
+    single = {constituent_runs(p.results)[0]: p.path for p in points if RUN_IDS not in p.results.settings}
+    kept = []
+    for point in points:
+        runs = constituent_runs(point.results) if RUN_IDS in point.results.settings else []
+        if runs and all(run in single for run in runs):
+            skipped.append(f"{point.path}: merges {len(runs)} run(s) already in the history on their own "
+                           f"({', '.join(single[r] for r in runs[:3])}{' ...' if len(runs) > 3 else ''})")
+            continue
+        kept.append(point)
+    return kept

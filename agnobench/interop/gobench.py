@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from agnobench.errors import InputError
+from agnobench.inputfile import read_text
 from agnobench.measure.pipeline import add_derived
 from agnobench.metrics import is_known, metric_info, metrics_with
 from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult
@@ -215,10 +216,7 @@ def go_to_results(parsed: GoBenchFile, source: str | Path) -> ResultsFile:
 def read_go_bench(path: str | Path) -> ResultsFile:
     """Read a file of ``go test -bench`` output into a results file (InputError if it holds none)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    text = read_text(path, errors="replace")
     return go_to_results(parse_go_bench(text.splitlines()), path)
 
 

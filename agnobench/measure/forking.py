@@ -21,7 +21,11 @@ from agnobench.measure import netguard
 
 
 class ChildError(RuntimeError):
-    """A measurement failed in its child process."""
+    """A measurement failed in its child process; ``network``: the attempts it made, if that was why."""
+
+    def __init__(self, message: str, network: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.network = network or []
 
 
 def run_exit_handlers() -> None:
@@ -80,7 +84,7 @@ def run_forked(fn: Callable[[], Any]) -> Any:
     except json.JSONDecodeError:
         raise ChildError(f"measurement process exited with status {os.WEXITSTATUS(wait_status)} and no result") from None
     if payload.get("network"):
-        raise ChildError("network access attempted: " + "; ".join(payload["network"][:3]))
+        raise ChildError("network access attempted: " + "; ".join(payload["network"][:3]), payload["network"])
     if not payload["ok"]:
         raise ChildError(payload["error"])
     return payload["value"]

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from agnobench import tempdirs
 from agnobench.errors import InputError
 from agnobench.harness.spawn import ChildFailure, ChildJob, run_child
 from agnobench.scenario import Scenario
@@ -212,7 +213,7 @@ class _Batch:
 def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrind: str, prefix: list[str],
                base_details: dict[str, Any], progress: Progress, on_count: OnCount) -> Counted:
     """One callgrind process over ``scenarios``; what it counted, and the failure of the one it died in."""
-    with tempfile.TemporaryDirectory(prefix="agnobench-callgrind-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=tempdirs.prefix("callgrind")) as tmp:
         dump_base = Path(tmp) / "callgrind.out"
         paths = [os.getcwd(), *dict.fromkeys(str(Path(s.path).parent) for s in scenarios)]
         spec = {"scenarios": [[s.name, str(s.path)] for s in scenarios], "import_paths": paths,

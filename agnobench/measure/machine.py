@@ -9,7 +9,9 @@ when the wall time does not.
 The record is a JSON file, ``machine-speed.json`` in ``$AGNOBENCH_CACHE_DIR``
 (else ``$XDG_CACHE_HOME/agnobench``, else ``~/.cache/agnobench``), one entry
 per machine, Python and kernel version (a Python upgrade changes the
-kernel's speed, so it starts a new entry). Delete it to start again.
+kernel's speed, so it starts a new entry). Delete it to start again. An
+entry that is not one this module writes (wrong shape, a best that is not a
+finite positive number) is ignored when read and rebuilt at the next write.
 Nothing measured is ever taken from it as a result: it only holds the
 machine's best kernel time, updated under a file lock when a scenario's
 fast-phase kernel beats it. If it cannot be read or written, the anchor is
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import platform
 import time
@@ -77,11 +80,18 @@ def machine_key() -> str:
 
 
 def _recent(entry: dict[str, Any] | None) -> list[list[float]]:
-    """The entry's [unix time, fast-phase kernel ns] of the last ``RECENT_S`` seconds."""
-    try:
-        return [[float(t), float(ns)] for t, ns in (entry or {}).get("recent", []) if time.time() - float(t) < RECENT_S]
-    except (TypeError, ValueError):
+    """The entry's [unix time, fast-phase kernel ns] of the last ``RECENT_S`` seconds (valid pairs only)."""
+    pairs = (entry or {}).get("recent", [])
+    if not isinstance(pairs, list):
         return []
+    kept = []
+    for pair in pairs:
+        if not isinstance(pair, list) or len(pair) != 2:
+            continue
+        at, ns = _positive(pair[0]), _positive(pair[1])
+        if at is not None and ns is not None and time.time() - at < RECENT_S:
+            kept.append([at, ns])
+    return kept
 
 
 # The machine's recent fast level: this percentile of the recent list, not its minimum. Measured in a set of
@@ -90,16 +100,50 @@ def _recent(entry: dict[str, Any] | None) -> list[list[float]]:
 RECENT_PCT = 25.0
 
 
+def _positive(value: Any) -> float | None:
+    """A finite number above zero, else None: a kernel time of 0, -1 or NaN is no record."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        return None
+    return float(value)
+
+
+def valid_entry(entry: Any) -> dict[str, Any] | None:
+    """The entry if it is one this module could have written, else None (it is then rebuilt).
+
+    The file lives in the user's cache and anyone may have edited it: a record of the wrong shape
+    failed every timed scenario, a NaN best crashed every run, a negative best gave negative times.
+    """
+    if not isinstance(entry, dict) or _positive(entry.get("best_kernel_ns")) is None:
+        return None
+    if not isinstance(entry.get("recorded"), str):
+        return None
+    scenarios = entry.get("scenarios", 0)
+    if isinstance(scenarios, bool) or not isinstance(scenarios, int) or scenarios < 0:
+        return None
+    return entry
+
+
+def _read_record(text: str) -> dict[str, Any]:
+    """The whole record; anything but a JSON object (empty, torn, ``[]``, NaN-laden) starts afresh."""
+    try:
+        data = json.loads(text or "{}", parse_constant=lambda _name: math.nan)
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def known() -> tuple[float | None, float | None]:
     """The record, and the machine's recent fast level (``RECENT_PCT`` of the fast-phase kernels of the last
-    ``RECENT_S`` seconds), read without changing either (None where there is none)."""
+    ``RECENT_S`` seconds), read without changing either (None where there is none or it is not valid)."""
     try:
-        entry = json.loads((cache_dir() / FILE_NAME).read_text())[machine_key()]
-        best = float(entry["best_kernel_ns"])
-    except (OSError, ValueError, KeyError, TypeError):
+        text = (cache_dir() / FILE_NAME).read_text()
+    except (OSError, ValueError):
+        return None, None
+    entry = valid_entry(_read_record(text).get(machine_key()))
+    if entry is None:
         return None, None
     recent = _recent(entry)
-    return best, percentile([ns for _, ns in recent], RECENT_PCT) if recent else None
+    return float(entry["best_kernel_ns"]), percentile([ns for _, ns in recent], RECENT_PCT) if recent else None
 
 
 def record_kernel(kernel_fast_ns: float) -> MachineSpeed:
@@ -112,12 +156,10 @@ def record_kernel(kernel_fast_ns: float) -> MachineSpeed:
         with open(path, "a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
-            try:
-                data = json.loads(handle.read() or "{}")
-            except json.JSONDecodeError:
-                data = {}
-            entry = data.get(key) if isinstance(data.get(key), dict) else None
-            before = float(entry["best_kernel_ns"]) if entry and "best_kernel_ns" in entry else None
+            # An entry that is not valid is rebuilt (this one from this scenario's kernel), not kept.
+            data = {name: entry for name, entry in _read_record(handle.read()).items() if valid_entry(entry)}
+            entry = data.get(key)
+            before = float(entry["best_kernel_ns"]) if entry else None
             recent = _recent(entry) + [[time.time(), kernel_fast_ns]]
             if before is None or kernel_fast_ns < before:
                 data[key] = {"best_kernel_ns": kernel_fast_ns, "recorded": now,

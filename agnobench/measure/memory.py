@@ -29,6 +29,7 @@ from typing import Any, Callable
 import memray
 from memray import AllocatorType
 
+from agnobench import tempdirs
 from agnobench.measure.calls import async_of, fill, repeat
 
 Operation = Callable[[], Any]
@@ -192,7 +193,7 @@ def allocations_per_op(op: Operation, ops: int, rounds: int) -> dict[str, Any]:
     """Samples of allocations and bytes per op, with the profiler's frames removed."""
     frames, frame_bytes, calls = profiler_frames_per_op(op, ops)
     counts, sizes = [], []
-    with tempfile.TemporaryDirectory(prefix="agnobench-memray-") as directory:
+    with tempfile.TemporaryDirectory(prefix=tempdirs.prefix("memray")) as directory:
         for _ in range(rounds):
             n1, b1 = _memray_totals(op, ops, directory)
             n2, b2 = _memray_totals(op, 2 * ops, directory)

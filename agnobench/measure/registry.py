@@ -33,6 +33,9 @@ PASSES: dict[str, str] = {
     "rag_overhead": "agnobench.passes.rag_overhead:PLUGIN",
     "cold_import": "agnobench.passes.cold_import:PLUGIN",
     "service": "agnobench.passes.service:PLUGIN",
+    "turn_growth": "agnobench.passes.turn_growth:PLUGIN",
+    "store_sessions": "agnobench.passes.store_sessions:PLUGIN",
+    "leak": "agnobench.passes.leak:PLUGIN",
 }
 
 ENV_VAR = "AGNOBENCH_PASSES"

@@ -39,13 +39,14 @@ def profiled_loop(op: Callable[[], Any], seconds: float, batch: int) -> int:
 def _prepare(spec: dict[str, Any]) -> tuple[Any, Callable[[], Any]]:
     # Imports wait until the guard is in (child_main): module import may already phone home.
     from agnobench.importing import add_import_paths
-    from agnobench.measure.operation import build_operation, check_operation
+    from agnobench.measure.check_run import run_check
+    from agnobench.measure.operation import build_operation
     from agnobench.scenario import load_scenario
 
     scenario = load_scenario(spec["scenario_path"])
     add_import_paths([spec.get("cwd", os.getcwd()), Path(scenario.path).parent])
     op = build_operation(scenario)
-    check_operation(scenario, op)
+    run_check(scenario, op)  # the audit hook in a forked child only: no hook in what is profiled
     return scenario, op
 
 

@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 import memray
 
+from agnobench import tempdirs
 from agnobench.measure.memory import (
     ALLOCATING,
     _GENERATOR_FLAGS,
@@ -200,7 +201,7 @@ def capture_memory(op: Operation, capture_path: Path, retained_path: Path, ops: 
     frames, frame_bytes, calls = profiler_frames_per_op(op, hook_ops)
     frame_sites = profiler_frames_by_site(op, hook_ops, origins)
 
-    with tempfile.TemporaryDirectory(prefix="agnobench-profile-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=tempdirs.prefix("profile")) as scratch:
         # The process's first memray session makes one-off allocations (about one
         # per code object it meets) that would land in the reference only.
         _session(op, WARMUP_SESSION_OPS, Path(scratch) / "warm-up.bin", native)

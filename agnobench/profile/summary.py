@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rich.console import Console
+from rich.text import Text
 from rich.table import Table
 
 from agnobench.environment import describe
@@ -66,7 +67,7 @@ def _site_table(title: str, rows: list[SiteRow], retained: bool = False) -> Tabl
         cells += [_bytes(row.bytes_per_op), _count(row.allocs_per_op)]
         if retained:
             cells.append(_bytes(row.retained_bytes_per_op))
-        table.add_row(*cells, f"[dim]{row.code}[/dim]")
+        table.add_row(*cells, Text(row.code, "dim"))
     return table
 
 
@@ -76,14 +77,16 @@ def _origin_line(shares: dict[str, float]) -> str:
 
 def render_memory(profile: MemoryProfile, console: Console) -> None:
     p = profile
-    console.print(f"[bold]Memory profile of {p.scenario}[/bold]: {p.ops} ops under memray, Python allocators traced"
-                  + (", native stacks" if p.native else ""))
-    console.print(f"  per op        [bold]{_count(p.allocs_per_op)} allocations · {_bytes(p.bytes_per_op)} allocated"
-                  f"[/bold] · {_bytes(p.retained_bytes_per_op)} retained by its result")
-    console.print(f"  [dim]memray counted {_count(p.raw_allocs_per_op)} allocations, {_bytes(p.raw_bytes_per_op)} "
+    console.print(Text.assemble((f"Memory profile of {p.scenario}", "bold"),
+                                f": {p.ops} ops under memray, Python allocators traced"
+                                + (", native stacks" if p.native else "")))
+    console.print(Text.assemble("  per op        ", (f"{_count(p.allocs_per_op)} allocations · "
+                                                     f"{_bytes(p.bytes_per_op)} allocated", "bold"),
+                                f" · {_bytes(p.retained_bytes_per_op)} retained by its result"))
+    console.print(f"  memray counted {_count(p.raw_allocs_per_op)} allocations, {_bytes(p.raw_bytes_per_op)} "
                   f"per op; {_count(p.profiler_frames_per_op)} of them ({_bytes(p.profiler_frame_bytes_per_op)}) are "
                   f"frame objects memray's own profile hook makes CPython build, left out as `agnobench run` does "
-                  f"(its allocs_per_op is the figure above)[/dim]")
+                  f"(its allocs_per_op is the figure above)", style="dim")
     console.print(f"  capture       {p.capture_allocations:,} allocations, {_bytes(p.capture_bytes)} in {p.ops} ops "
                   f"(memray's raw count) · "
                   f"peak heap {_bytes(p.peak_memory_bytes)} "
@@ -103,8 +106,8 @@ def render_memory(profile: MemoryProfile, console: Console) -> None:
         modules.add_row(group.name, _bytes(group.bytes_per_op), _count(group.allocs_per_op),
                         _percent(group.share_of_bytes))
     console.print(modules)
-    console.print("[dim]Tables: the capture's totals ÷ its ops, memray's profile-hook frames left out; "
-                  "retained/op comes from a second capture holding every result.[/dim]")
+    console.print("Tables: the capture's totals ÷ its ops, memray's profile-hook frames left out; "
+                  "retained/op comes from a second capture holding every result.", style="dim")
 
 
 def _function_table(title: str, rows: list[FunctionRow], by_total: bool) -> Table:
@@ -113,17 +116,19 @@ def _function_table(title: str, rows: list[FunctionRow], by_total: bool) -> Tabl
     for row in rows:
         own, total = _percent(row.own_share), _percent(row.total_share)
         if by_total:
-            table.add_row(own, f"[bold]{total}[/bold]", row.name, row.location, row.origin)
+            table.add_row(own, Text(total, "bold"), row.name, row.location, row.origin)
         else:
-            table.add_row(f"[bold]{own}[/bold]", total, row.name, row.location, row.origin, f"[dim]{row.code}[/dim]")
+            table.add_row(Text(own, "bold"), total, row.name, row.location, row.origin, Text(row.code, "dim"))
     return table
 
 
 def render_cpu(profile: CpuProfile, console: Console) -> None:
     p, t = profile, profile.tables
-    console.print(f"[bold]CPU profile of {p.scenario}[/bold]: py-spy at {p.rate_hz} Hz for {p.duration_s:g} s"
-                  + (", native frames" if p.native else "")
-                  + f": {t.samples:,} samples of the op ({t.startup_samples:,} of start-up, imports and setup left out)")
+    console.print(Text.assemble((f"CPU profile of {p.scenario}", "bold"),
+                                f": py-spy at {p.rate_hz} Hz for {p.duration_s:g} s"
+                                + (", native frames" if p.native else "")
+                                + f": {t.samples:,} samples of the op ({t.startup_samples:,} of start-up, imports and "
+                                  f"setup left out)"))
     console.print(f"  ops           {p.ops:,} · {format_ns(p.s_per_op * 1e9)} per op while sampled")
     console.print(f"  by origin     {_origin_line({row.name: row.share for row in t.origins})}")
     console.print(f"  harness       {_percent(p.harness_share)} of samples are agnobench's own loop and op wrapper "
@@ -133,8 +138,8 @@ def render_cpu(profile: CpuProfile, console: Console) -> None:
                   "and other packages included)", [("share", "right"), ("samples", "right"), ("function", "left"),
                                                    ("location", "left"), ("code", "left")])
     for row in t.agno_sites:
-        agno.add_row(f"[bold]{_percent(row.own_share)}[/bold]", f"{row.own:,}", row.name, row.location,
-                     f"[dim]{row.code}[/dim]")
+        agno.add_row(Text(_percent(row.own_share), "bold"), f"{row.own:,}", row.name, row.location,
+                     Text(row.code, "dim"))
     console.print(agno)
     console.print(_function_table("Top functions by own samples (the function itself was running; "
                                   "location is its hottest line)", t.top_own, by_total=False))
@@ -145,10 +150,10 @@ def render_cpu(profile: CpuProfile, console: Console) -> None:
 def render_paths(artifacts: list[tuple[str, str]], console: Console) -> None:
     """The files to open, last, so they are on screen when the command ends."""
     console.print()
-    console.print("[bold]Open:[/bold]")
+    console.print("Open:", style="bold")
     width = max(len(str(path)) for path, _ in artifacts)
     for path, what in artifacts:
-        console.print(f"  {str(path):<{width}}  [dim]{what}[/dim]", soft_wrap=True)
+        console.print(Text.assemble(f"  {str(path):<{width}}  ", (what, "dim")), soft_wrap=True)
 
 
 def memory_paths(profile: MemoryProfile) -> list[tuple[str, str]]:

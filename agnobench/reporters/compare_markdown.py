@@ -5,6 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from agnobench.compare import Comparison
+from agnobench.errors import EXIT_INCONCLUSIVE, EXIT_OK
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, cells, side_lists, summary_line
 
 
@@ -13,7 +14,7 @@ def _escape(cell: str) -> str:
 
 
 def render_compare_markdown(comparison: Comparison, title: str = "agnobench compare") -> str:
-    verdict = "❌" if comparison.exit_code else "✅"
+    verdict = {EXIT_OK: "✅", EXIT_INCONCLUSIVE: "⚠️"}.get(comparison.exit_code, "❌")
     parts = [f"### {title}", "", f"{verdict} **{summary_line(comparison)}**", "",
              f"`{comparison.baseline_path}` → `{comparison.current_path}`", ""]
     rows = [[_escape(c) for c in cells(row)] for row in comparison.rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agnobench.compare import Comparison, MetricComparison, Verdict
+from agnobench.compare.judgeable import SOURCE_NO_RERUNS, SOURCE_RERUNS
 from agnobench.compare.stats import TEST_RANGES
 from agnobench.metrics import metric_info
 from agnobench.reporters.format import format_bytes, format_ns
@@ -10,7 +11,8 @@ from agnobench.reporters.format import format_bytes, format_ns
 COLUMNS = ["scenario", "metric", "baseline", "current", "change", "test", "threshold", "verdict"]
 RIGHT_ALIGNED = {2, 3, 4, 5, 6}
 
-MARKS = {Verdict.regression: "✗", Verdict.improvement: "✓", Verdict.unchanged: "=", Verdict.not_significant: "?"}
+MARKS = {Verdict.regression: "✗", Verdict.improvement: "✓", Verdict.unchanged: "=", Verdict.not_significant: "?",
+         Verdict.inconclusive: "~"}
 
 NOTES = [
     "A regression needs both: a significant difference (Mann-Whitney U on the samples, two-sided; "
@@ -19,6 +21,12 @@ NOTES = [
     "Rows marked (info) are shown but never fail the gate (kernel = the machine's speed; ops/s = time/op restated; "
     "time/op moves with the machine: time/kernel gates in its place).",
     "time/kernel: time per op divided by the reference kernel timed beside it, steady when the whole machine slows down.",
+    "wall/op of a scenario with no kernel beside it (concurrency, async, streaming) gates only on pooled runs "
+    "(`agnobench merge`), at a threshold no narrower than its measured rerun spread (“reruns” in the threshold "
+    "column); one run a side shows it for information.",
+    "“inconclusive”: the machine was too disturbed to judge the metric (kernel speeds of the two runs too far apart, "
+    "a run timed only in the slow phase, a rerun spread over 50 %), or a side's figure is no measurement; never a "
+    "regression; exit code 3 when nothing else failed.",
 ]
 
 
@@ -37,6 +45,8 @@ def format_figure(metric: str, value: float) -> str:
 
 
 def format_change(row: MetricComparison) -> str:
+    if row.verdict is Verdict.inconclusive and row.change_pct is None:
+        return "—"
     if row.change_pct is None:
         return "new"
     return f"{row.change_pct:+.2f}%"
@@ -51,6 +61,15 @@ def format_test(row: MetricComparison) -> str:
     return f"n={row.n_baseline}/{row.n_current}"
 
 
+def format_threshold(row: MetricComparison) -> str:
+    """The threshold, and where a machine rule set it: "reruns" (widened to the rerun spread), "—" (not gated)."""
+    if row.rule.source == SOURCE_NO_RERUNS:
+        return "— (1 run)"
+    if row.rule.source == SOURCE_RERUNS:
+        return f"±{row.rule.threshold_pct:g}% reruns"
+    return f"±{row.rule.threshold_pct:g}%"
+
+
 def format_verdict(row: MetricComparison) -> str:
     if row.gated:
         return f"{MARKS[row.verdict]} {row.verdict.value}"
@@ -63,14 +82,38 @@ def format_verdict(row: MetricComparison) -> str:
 def cells(row: MetricComparison) -> list[str]:
     return [row.scenario, metric_info(row.metric).label,
             format_figure(row.metric, row.baseline), format_figure(row.metric, row.current), format_change(row),
-            format_test(row), f"±{row.rule.threshold_pct:g}%", format_verdict(row)]
+            format_test(row), format_threshold(row), format_verdict(row)]
+
+
+def _inconclusive_names(comparison: Comparison) -> str:
+    return ", ".join(f"{r.scenario} {metric_info(r.metric).label}" for r in comparison.inconclusive)
+
+
+def environment_clause(comparison: Comparison, scenarios: set[str] | None = None) -> str:
+    """" — packages changed: pydantic 2.14.4 → 2.12.5" when the environments differ (those the flagged
+    scenarios imported, when known), else ''."""
+    changes = [c for s in comparison.scenarios if scenarios is None or s.name in scenarios for c in s.package_changes]
+    changes = list(dict.fromkeys(changes)) or comparison.package_changes
+    if not changes:
+        return ""
+    shown = ", ".join(changes[:4]) + (f" and {len(changes) - 4} more" if len(changes) > 4 else "")
+    return f" — the environments differ, packages changed: {shown}"
 
 
 def summary_line(comparison: Comparison) -> str:
+    return _summary(comparison) + environment_clause(
+        comparison, {r.scenario for r in comparison.regressions + comparison.inconclusive} or None)
+
+
+def _summary(comparison: Comparison) -> str:
     regressions, broken = comparison.regressions, comparison.broken
     if not regressions and not broken:
         improved = sum(1 for r in comparison.rows if r.gated and r.verdict is Verdict.improvement)
         extra = f", {improved} improvement(s)" if improved else ""
+        if comparison.inconclusive:
+            return (f"No regressions in {len(comparison.scenarios)} scenario(s){extra}, but "
+                    f"{len(comparison.inconclusive)} metric(s) could not be judged on these runs "
+                    f"({_inconclusive_names(comparison)}): inconclusive, rerun (exit 3).")
         return f"No regressions in {len(comparison.scenarios)} scenario(s){extra}: gate passes."
     parts = []
     if regressions:
@@ -90,8 +133,14 @@ def side_lists(comparison: Comparison) -> list[str]:
         lines.append(f"only in current (not compared): {', '.join(comparison.only_current)}")
     if comparison.skipped:
         lines.append(f"skipped (not installed on one side, not compared): {', '.join(comparison.skipped)}")
+    if comparison.package_changes:
+        lines.append("packages the measured code imported differ between the runs: "
+                     + ", ".join(comparison.package_changes))
     for failed in comparison.failed:
         lines.append(f"{failed.name} failed in {failed.side}: {failed.error}")
+    for row in comparison.rows:
+        if row.verdict is Verdict.inconclusive and row.reason:
+            lines.append(f"{row.scenario} {metric_info(row.metric).label} inconclusive: {row.reason}")
     lines.extend(comparison.notes)
     return lines
 

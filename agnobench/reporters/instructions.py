@@ -46,7 +46,7 @@ def render_instructions_table(results: Sequence[ScenarioResult], console: Consol
     for row in rows:
         table.add_row(*row)
     console.print(table)
-    console.print(f"[dim]{NOTE}[/dim]")
+    console.print(NOTE, style="dim")
 
 
 def render_instructions_markdown(results: Sequence[ScenarioResult]) -> str:

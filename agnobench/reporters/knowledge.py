@@ -13,13 +13,15 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_count, format_ns
+from agnobench.reporters.noise import NOT_MEASURABLE, value_noise
 from agnobench.reporters.sections import Section
 from agnobench.results import ScenarioResult
 
 UNBENCHMARKED = "unbenchmarked (未ベンチマーク: ベクトルDBクエリ)"
 
 
-def _typed(results: Sequence[ScenarioResult], pass_name: str) -> list[tuple[ScenarioResult, Any]]:
+def typed_results(results: Sequence[ScenarioResult], pass_name: str) -> list[tuple[ScenarioResult, Any]]:
+    """Each ok result that ran ``pass_name``, with that pass's typed details (the storage tables use it too)."""
     found = []
     for result in results:
         if result.ok and pass_name in result.passes:
@@ -47,21 +49,22 @@ def _growth_rows(result: ScenarioResult, growth: Any) -> list[list[str]]:
             [result.name, growth.store, "recall@5 (lowest size)", f"{min(p.recall for p in points):.3f}"]]
     memory, disk = _median(result, "rss_per_1k_vectors_bytes"), _median(result, "disk_per_1k_vectors_bytes")
     if memory is not None and disk is not None:
-        rows.append([result.name, growth.store, "memory per 1,000 vectors",
-                     f"{format_bytes(memory)} resident, {format_bytes(disk)} on disk"])
+        why = value_noise("B", memory)
+        resident = f"{NOT_MEASURABLE} ({format_bytes(memory)}: {why})" if why else f"{format_bytes(memory)} resident"
+        rows.append([result.name, growth.store, "memory per 1,000 vectors", f"{resident}, {format_bytes(disk)} on disk"])
     return rows
 
 
 def _unbenchmarked_table(results: Sequence[ScenarioResult]) -> Section | None:
     rows: list[list[str]] = []
-    for result, growth in _typed(results, "corpus_growth"):
+    for result, growth in typed_results(results, "corpus_growth"):
         rows += _growth_rows(result, growth)
-    for result, inserts in _typed(results, "insert_throughput"):
+    for result, inserts in typed_results(results, "insert_throughput"):
         per_call = min(inserts.insert_batch_size, inserts.insert_docs) or inserts.insert_batch_size
         rows.append([result.name, inserts.store, f"insert, {per_call:,} per call",
                      _rate(inserts.median("batch_docs_per_s"))])
         rows.append([result.name, inserts.store, "insert, one per call", _rate(inserts.median("single_docs_per_s"))])
-    for result, rag in _typed(results, "rag_overhead"):
+    for result, rag in typed_results(results, "rag_overhead"):
         overhead, ratio = _median(result, "overhead_ns"), _median(result, "overhead_ratio")
         if overhead is not None and ratio is not None:
             rows.append([result.name, rag.store, "retrieval overhead per agent run",
@@ -100,12 +103,12 @@ def _curve(result: ScenarioResult, growth: Any) -> Section:
 def growth_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     """The 'unbenchmarked' table for the whole suite (all three knowledge passes), then each curve."""
     sections = [s for s in [_unbenchmarked_table(results)] if s is not None]
-    return sections + [_curve(result, growth) for result, growth in _typed(results, "corpus_growth")]
+    return sections + [_curve(result, growth) for result, growth in typed_results(results, "corpus_growth")]
 
 
 def insert_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     rows = []
-    for result, inserts in _typed(results, "insert_throughput"):
+    for result, inserts in typed_results(results, "insert_throughput"):
         first, last = inserts.median("single_first_tenth_ns"), inserts.median("single_last_tenth_ns")
         rows.append([result.name, inserts.store, _rate(inserts.median("batch_docs_per_s")),
                      _rate(inserts.median("single_docs_per_s")), _rate(inserts.median("embed_docs_per_s")),
@@ -122,7 +125,7 @@ def insert_sections(results: Sequence[ScenarioResult]) -> list[Section]:
 
 def rag_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     rows = []
-    for result, rag in _typed(results, "rag_overhead"):
+    for result, rag in typed_results(results, "rag_overhead"):
         for index, row in enumerate(rag.rows):
             ratio = "baseline" if row.name == rag.baseline else (f"×{row.vs_baseline:.3g}" if row.vs_baseline else "—")
             name = row.name + (" ◀" if row.name == rag.subject else "")

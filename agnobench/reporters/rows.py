@@ -9,6 +9,7 @@ from typing import Sequence
 
 from agnobench.interop.go_python import FLOOR_SCENARIO  # noqa: F401  (the suite tables' "vs floor")
 from agnobench.metrics import metric_info
+from agnobench.reporters.machine_speed import HEADLINE
 from agnobench.reporters.format import format_bytes, format_count, format_ns, format_ratio
 from agnobench.results import ScenarioResult, TargetResult
 
@@ -23,11 +24,12 @@ def target_cell(targets: Sequence[TargetResult]) -> str:
 
 
 def time_ratio(result: ScenarioResult, other: ScenarioResult) -> float | None:
-    """result's time over other's, kernel-normalised when both have it."""
-    for name in ("time_per_op_rel", "time_per_op_ns"):
-        a, b = result.metrics.get(name), other.metrics.get(name)
-        if a is not None and b is not None and b.median:
-            return a.median / b.median
+    """result's time over other's from the machine-independent figure (time ÷ kernel over fast-phase pairs),
+    or None: wall times taken in different phases of the machine's speed are never set against each other
+    (two runs of one scenario read 20 ms and 4.2 ms on the same VM)."""
+    a, b = result.metrics.get("time_per_op_rel"), other.metrics.get("time_per_op_rel")
+    if a is not None and b is not None and b.median:
+        return a.median / b.median
     return None
 
 
@@ -55,7 +57,7 @@ def _figures(values: dict[str, float]) -> str:
 
 
 def reference_columns(results: Sequence[ScenarioResult]) -> list[str]:
-    columns = ["scenario", "agno here (wall/op)"]
+    columns = ["scenario", "agno here (time/op)"]
     for label in _reference_labels(results).values():
         columns += [label, "×"]
     return columns
@@ -69,6 +71,8 @@ def build_reference_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
         if not result.ok or not result.references:
             continue
         ours = {name: m.median for name, m in result.metrics.items()}
+        if HEADLINE in ours:  # the suite table's time/op, so one op shows one time across tables
+            ours["time_per_op_ns"] = ours[HEADLINE]
         row = [result.name, _figures(ours)]
         by_key = {ref["key"]: ref.get("values", {}) for ref in result.references}
         for key in keys:

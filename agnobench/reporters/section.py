@@ -20,3 +20,9 @@ class Section:
     failed: set[int] = field(default_factory=set)  # rows of failed scenarios
     marks: int | None = None  # the column holding ✓/✗ marks
     wrap: int | None = None  # the one column allowed to wrap (long text)
+    # Fitting the terminal (reporters/fit.py): columns never dropped besides the first, the marks and the wrap
+    # column (the headline figure); columns dropped first when the table is too wide; columns only --wide shows
+    # (a second figure of the same op: one figure per op by default).
+    keep: set[int] = field(default_factory=set)
+    drop_order: list[int] = field(default_factory=list)
+    optional: set[int] = field(default_factory=set)

@@ -46,5 +46,6 @@ def build_sections(results: Sequence[ScenarioResult]) -> list[Section]:
         columns = reference_columns(side)
         sections.append(Section(
             title="Side by side with the reference figures (× = agno here ÷ reference, time)",
-            columns=columns, rows=reference_rows, right={i for i, c in enumerate(columns) if c == "×"}))
+            columns=columns, rows=reference_rows, right={i for i, c in enumerate(columns) if c == "×"},
+            keep={1, 2, 3}))  # ours, the first reference and its ratio; later references drop first
     return sections

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from agnobench.metrics import CORE, EXTRA, HIDDEN, metric_info, metrics_with
+from agnobench.reporters import noise
 from agnobench.reporters.format import format_ratio, format_value
+from agnobench.reporters.harness_notes import hook_notes, thread_notes
 from agnobench.reporters.machine_speed import HEADLINE, rerun_pct, speed_notes
 from agnobench.reporters.rows import FLOOR_SCENARIO, target_cell, time_ratio
 from agnobench.reporters.section import Section
@@ -31,7 +33,10 @@ class Column:
 def _metric(name: str, header: str | None = None) -> Column:
     def cell(result: ScenarioResult) -> str:
         metric = result.metrics.get(name)
-        return format_value(metric_info(name).unit, metric.median) if metric else "—"
+        if metric is None:
+            return "—"
+        unit = metric_info(name).unit
+        return noise.SHORT if noise.value_noise(unit, metric.median) else format_value(unit, metric.median)
 
     return Column(header or metric_info(name).label, cell, lambda results: any(name in r.metrics for r in results),
                   metric=name)
@@ -43,15 +48,37 @@ def _headline(result: ScenarioResult) -> str:
     return format_value("ns", metric.median) if metric else "—"
 
 
-def _spread(result: ScenarioResult) -> str:
-    """± of a rerun where the timing pass ran; else the MAD of the samples, marked ~."""
+def _spread_pct(result: ScenarioResult) -> tuple[float, str] | None:
+    """± of a rerun where the timing pass ran (marked ''); else the MAD of the samples in % (marked ~)."""
     rerun = rerun_pct(result)
     if rerun is not None:
-        return f"{rerun:.1f}%"
+        return rerun, ""
     metric = result.metrics.get("time_per_op_ns")
     if metric is None or metric.mad is None or not metric.median:
+        return None
+    return 100 * metric.mad / metric.median, "~"
+
+
+def _spread(result: ScenarioResult) -> str:
+    spread = _spread_pct(result)
+    if spread is None:
         return "—"
-    return f"{100 * metric.mad / metric.median:.1f}%~"
+    return noise.SHORT if noise.spread_noise(spread[0]) else f"{spread[0]:.1f}%{spread[1]}"
+
+
+def noise_notes(results: Sequence[ScenarioResult], columns: Sequence[Column]) -> list[str]:
+    """One line per figure the table shows as n/m: which, and why."""
+    notes = []
+    for result in results:
+        spread = _spread_pct(result)
+        if spread is not None and (why := noise.spread_noise(spread[0])):
+            notes.append(noise.note(f"{result.name}'s time/op ±", why))
+        for column in columns:
+            metric = result.metrics.get(column.metric)
+            if metric is not None and (why := noise.value_noise(metric_info(column.metric).unit, metric.median)):
+                notes.append(noise.note(f"{result.name}'s {column.header} ({format_value('B', metric.median)})",
+                                        why))
+    return notes
 
 
 def _wall(result: ScenarioResult) -> str:
@@ -127,7 +154,9 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
         notes.append("skipped: what the scenario needs is not installed; the install line says how (not a failure).")
     if any(r.targets for r in measured):
         notes.append("targets: ✓ met / ✗ missed, with measured ÷ bound.")
+    notes += noise_notes(measured, columns)
     notes += speed_notes(measured)
+    notes += hook_notes(measured) + thread_notes(measured)
     if with_floor:
         notes.append("vs floor: time/op ÷ python-floor's, both first divided by the reference kernel timed beside "
                      "them, so the ratio holds even if the machine changed speed between scenarios.")
@@ -135,5 +164,12 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
     if with_floor:
         right.add(len(headers) - 1)
     wrap = next((i for i, c in enumerate(columns, start=1) if c.metric == "more"), targets_at)
+    at = {c.header: i for i, c in enumerate(columns, start=1)}
+    # One figure per op on a terminal: time/op; wall/op (the same op, unpaired) with --wide. Dropped first when
+    # the table is too wide: what restates another column (ops/s), the machine's speed, the long cells, then the
+    # latency percentiles (more times of the same op) before the memory figures.
+    drop_order = [at[h] for h in ("ops/s", "speed", "more") if h in at] + ([len(headers) - 1] if with_floor else [])
+    drop_order += [at[h] for h in ("p99", "p95", "p50") if h in at]
     return Section(title=f"{suite}", columns=headers, rows=rows, right=right, notes=notes, failed=failed,
-                   marks=targets_at, wrap=wrap)
+                   marks=targets_at, wrap=wrap, keep={at["time/op"]} if "time/op" in at else set(),
+                   drop_order=drop_order, optional={at["wall/op"]} if "wall/op" in at else set())

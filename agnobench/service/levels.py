@@ -129,8 +129,17 @@ def wait_until_idle(server: Server, limit_s: float) -> None:
         before = now
 
 
-def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int, strict: bool = True,
-             locust: LocustSetup | None = None) -> Level:
+def check_workers(server: Server, started: set[int], where: str) -> None:
+    """A uvicorn supervisor restarts a worker that died, silently: the level would be measured on a server
+    that lost its requests in flight and paid a new worker's start. Name it and fail instead."""
+    gone = sorted(started - set(server.workers()))
+    if gone:
+        raise ServiceError(f"uvicorn worker(s) {', '.join(map(str, gone))} died {where} and uvicorn started "
+                           f"another: the level is not of a steady server")
+
+
+def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int, workers: set[int],
+             strict: bool = True, locust: LocustSetup | None = None) -> Level:
     """One window. ``strict=False`` (a capacity trial): a window with no right answer is a result (the goal
     was not met), not a failure; a wrong answer fails either way."""
     wait_until_idle(server, spec.timeout_s)
@@ -142,6 +151,7 @@ def _measure(server: Server, spec: LoadSpec, generator: str, idle_rss: int, stri
     if not server.alive():
         raise server.failure(f"died under load ({spec.connections} connections)")
     where = f"at {spec.rate:g} requests/s" if spec.rate > 0 else f"at {spec.connections} connections"
+    check_workers(server, workers, where)
     if load.wrong:
         raise ServiceError(f"{load.wrong} of {load.good + load.wrong} answers wrong {where}; first: {load.first_wrong}")
     if strict and not load.good and not load.errors:
@@ -194,6 +204,7 @@ def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) ->
         time.sleep(0.2)
         idle = procstat.sample(server.pids())
         run.rss_idle_bytes, run.processes = idle.rss_bytes, idle.processes
+        workers = set(server.workers())
         base = LoadSpec(host=server.host, port=server.port, request=plan.request, connections=1,
                         duration_s=plan.duration_s, timeout_s=plan.timeout_s)
         for connections in plan.connections:
@@ -205,13 +216,14 @@ def run_server(spec: ServerSpec, plan: Plan, progress: Callable[[str], None]) ->
                     raise ServiceError(f"{warm.wrong} answers wrong in the warm-up at {connections} connections; "
                                        f"first: {warm.first_wrong}")
             progress(f"{spec.workers}w: {connections} connections for {plan.duration_s:g} s ({plan.generator})")
-            run.levels.append(_measure(server, spec_c, plan.generator, run.rss_idle_bytes))
+            run.levels.append(_measure(server, spec_c, plan.generator, run.rss_idle_bytes, workers))
         for rate in plan.rates:
             progress(f"{spec.workers}w: open loop at {rate:g} requests/s for {plan.duration_s:g} s")
             spec_r = replace(base, rate=rate, connections=0, max_connections=plan.rate_max_connections)
-            run.rates.append(_measure(server, spec_r, plan.rate_generator, run.rss_idle_bytes, locust=locust))
+            run.rates.append(_measure(server, spec_r, plan.rate_generator, run.rss_idle_bytes, workers,
+                                      locust=locust))
         if plan.slo is not None:
-            run.capacity = find_capacity(server, base, plan, plan.slo, run, progress, locust)
+            run.capacity = find_capacity(server, base, plan, plan.slo, run, progress, workers, locust)
         windows = run.capacity.trials + run.capacity.windows if run.capacity else []
         run.rss_peak_bytes = max([run.rss_idle_bytes] + [lv.rss_peak_bytes for lv in run.levels + run.rates + windows])
     return run
@@ -223,17 +235,19 @@ def _met(level: Level, goal_ns: float) -> bool:
 
 
 def find_capacity(server: Server, base: LoadSpec, plan: Plan, slo: SloPlan, run: ServerRun,
-                  progress: Callable[[str], None], locust: LocustSetup | None = None) -> Capacity:
+                  progress: Callable[[str], None], started: set[int],
+                  locust: LocustSetup | None = None) -> Capacity:
     """The search (agnobench.service.capacity) over fixed-rate windows on this server, then the repeats."""
     result = Capacity(goal_p99_ns=slo.goal_ns, generator=plan.rate_generator)
-    workers = f"{run.workers}w"
+    label = f"{run.workers}w"
 
     def window(rate: float, what: str) -> Level:
-        progress(f"{workers}: {what} {rate:.4g} requests/s for {plan.duration_s:g} s (p99 goal "
+        progress(f"{label}: {what} {rate:.4g} requests/s for {plan.duration_s:g} s (p99 goal "
                  f"{slo.goal_ns / 1e6:g} ms, {plan.rate_generator})")
         spec = replace(base, rate=rate, connections=0, max_connections=plan.rate_max_connections,
                        token_prefix="cap")
-        return _measure(server, spec, plan.rate_generator, run.rss_idle_bytes, strict=False, locust=locust)
+        return _measure(server, spec, plan.rate_generator, run.rss_idle_bytes, started, strict=False,
+                        locust=locust)
 
     def trial(rate: float) -> capacity.Trial:
         level = window(rate, "capacity trial at")

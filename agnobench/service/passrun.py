@@ -13,8 +13,10 @@ import os
 import sys
 from typing import Any, Callable
 
+from agnobench.importing import import_reference
 from agnobench.measure.operation import ScenarioError
 from agnobench.service import locust_run
+from agnobench.service.asgi import NotAnApp, resolve_app
 from agnobench.service.apps import LATENCY_ENV
 from agnobench.service.override import GENERATOR_ENV
 from agnobench.service.generators import GeneratorMissing, pick
@@ -37,8 +39,20 @@ def app_reference(op: Callable[..., Any]) -> str:
     return f"{module}:{name}"
 
 
+def check_app(app: str) -> None:
+    """Build the app once here: a reference that is not an ASGI app (or a factory returning something else)
+    fails with that reason, instead of a server answering every request with status 500."""
+    try:
+        resolve_app(import_reference(app), app)
+    except NotAnApp as exc:
+        raise ScenarioError(str(exc)) from None
+    except Exception:  # noqa: BLE001 - an app that cannot build here fails in the server, with its output
+        pass
+
+
 def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str], None]) -> ServiceResult:
     app = params.app or app_reference(op)
+    check_app(app)
     wanted = os.environ.get(GENERATOR_ENV, "") or params.generator  # run --generator, else the scenario's
     locust = wanted == "locust"
     try:
@@ -66,6 +80,8 @@ def measure_service(op: Callable[..., Any], params: Any, progress: Callable[[str
         try:
             run = run_server(spec, plan, progress)
         except (ServiceError, ServerFailed) as exc:
+            if isinstance(exc, ServerFailed) and exc.output:  # the worker's output: details.worker_output
+                print(f"--- output of the server for {app} ---\n{exc.output}", file=sys.stderr, flush=True)
             raise ScenarioError(f"{app} with {workers} uvicorn worker(s): {exc}") from None
         run.knee_connections = knee([lv.load.connections for lv in run.levels],
                                     [lv.load.throughput for lv in run.levels])

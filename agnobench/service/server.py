@@ -8,7 +8,10 @@ smoke requests check the answers). ``stop`` signals the whole group (SIGTERM,
 then SIGKILL after a grace period) and reaps it, and runs on every way out of
 the ``with`` block: success, failure, timeout, Ctrl-C. If the worker itself is
 killed, the kernel kills the server (``PR_SET_PDEATHSIG``, set in the server
-and in each uvicorn worker against its own parent). A server that does not
+and in each uvicorn worker against its own parent). The server runs in a
+cgroup of its own inside the worker's (:mod:`agnobench.harness.containment`),
+so a process the app starts in a session of its own is killed with it, and
+with the worker's if the worker is killed first. A server that does not
 come up fails with the tail of its output.
 """
 
@@ -26,8 +29,11 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, Mapping
 
+from agnobench import tempdirs
+from agnobench.harness import containment
 from agnobench.service import procstat
-from agnobench.service.asgi import APP_ENV, PATHS_ENV
+from agnobench.measure import netguard
+from agnobench.service.asgi import APP_ENV, NAMESPACE_ENV, NETWORK_REPORT_ENV, PATHS_ENV
 from agnobench.service.lifeline import die_with_parent_preexec
 from agnobench.service.serve import HOST
 
@@ -35,7 +41,12 @@ LOG_TAIL = 2000
 
 
 class ServerFailed(RuntimeError):
-    """The server did not start, or died: the message carries the tail of its output."""
+    """The server did not start, or died: one line (what, and the last line it printed); ``output`` keeps
+    the tail of its output for the details, where a 30-line traceback belongs rather than in the error."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,8 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self._log: IO[bytes] | None = None
+        self._network_report: str | None = None  # the server names refused network calls here (netguard)
+        self._cgroup: containment.Cgroup | None = None
 
     @property
     def host(self) -> str:
@@ -76,18 +89,24 @@ class Server:
         env = {**os.environ, **self.spec.env, "AGNO_TELEMETRY": "false", "PYTHONUNBUFFERED": "1",
                APP_ENV: self.spec.app, PATHS_ENV: os.pathsep.join(self.spec.paths)}
         env["PYTHONPATH"] = os.pathsep.join([*self.spec.paths, *filter(None, [os.environ.get("PYTHONPATH")])])
+        env[NAMESPACE_ENV] = "1" if netguard.in_namespace() else "0"
+        if self._network_report is not None:
+            env[NETWORK_REPORT_ENV] = self._network_report
         return env
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
         self._log = tempfile.TemporaryFile()
+        handle, self._network_report = tempfile.mkstemp(prefix=tempdirs.prefix("netreport"))
+        os.close(handle)
+        self._cgroup = containment.make()  # under the worker's: what the app starts, in any session, goes too
         argv = [sys.executable, "-m", "agnobench.service.serve", "--workers", str(self.spec.workers),
                 "--ready-fd", str(write_fd), "--parent", str(os.getpid()),
                 *[arg for address in self.spec.also_bind for arg in ("--also-bind", address)]]
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                                          pass_fds=[write_fd], env=self._environment(), start_new_session=True,
-                                         preexec_fn=die_with_parent_preexec())
+                                         preexec_fn=die_with_parent_preexec(self._cgroup.join))
         finally:
             os.close(write_fd)
         deadline = time.monotonic() + self.spec.start_timeout_s
@@ -132,8 +151,9 @@ class Server:
         state = f"exited with status {code}" if code is not None else f"still running after " \
                                                                          f"{self.spec.start_timeout_s:g} s"
         tail = self.log_tail()
-        return ServerFailed(f"server for {self.spec.app} {what} ({state})" + (f"; its output:\n{tail}" if tail else
-                                                                              "; it printed nothing"))
+        lines = [line.strip() for line in tail.splitlines() if line.strip()]
+        last = f": {lines[-1]}" if lines else "; it printed nothing"
+        return ServerFailed(f"server for {self.spec.app} {what} ({state}){last}", tail)
 
     def log_tail(self) -> str:
         if self._log is None or self._log.closed:
@@ -141,6 +161,10 @@ class Server:
         self._log.flush()
         self._log.seek(0)
         return self._log.read().decode("utf-8", errors="replace").strip()[-LOG_TAIL:]
+
+    def workers(self) -> list[int]:
+        """The uvicorn worker processes of a multi-worker server (the supervisor's children), else []."""
+        return procstat.children(self.proc.pid) if self.spec.workers > 1 and self.alive() and self.proc else []
 
     def pids(self) -> list[int]:
         return procstat.descendants(self.proc.pid) if self.alive() and self.proc is not None else []
@@ -158,6 +182,15 @@ class Server:
             proc.wait()
         elif proc is not None:
             _signal_group(proc.pid, signal.SIGKILL)  # the leader exited; its group may not have
+        if self._cgroup is not None:
+            self._cgroup.remove()  # what left the group (a new session, a double fork) goes too
+        if self._network_report is not None:  # what the server refused becomes the worker's own attempt
+            netguard.absorb(self._network_report)
+            try:
+                os.unlink(self._network_report)
+            except OSError:
+                pass
+            self._network_report = None
 
 
 def _signal_group(pgid: int, signum: int) -> None:

@@ -26,6 +26,7 @@ from agno.memory.manager import MemoryManager, UserMemory
 from agno.run.agent import RunContentEvent, RunOutput
 from agno.run.base import RunStatus
 
+from agnobench import tempdirs
 from agnobench.adapters.agno.creation import add_numbers
 from agnobench.adapters.agno.mock_model import REPLY_PREFIX, MockModel
 
@@ -205,7 +206,7 @@ def _remove_directory(directory: str, owner: int) -> None:
 def durable_agent() -> DurableState:
     from agno.db.sqlite import SqliteDb  # needs sqlalchemy + greenlet (the 'sqlite' extra)
 
-    directory = tempfile.mkdtemp(prefix="agnobench-sqlite-")
+    directory = tempfile.mkdtemp(prefix=tempdirs.prefix("sqlite"))
     atexit.register(_remove_directory, directory, os.getpid())
     state = DurableState(agent=None, directory=directory)  # type: ignore[arg-type]
     _reopen(state, SqliteDb)

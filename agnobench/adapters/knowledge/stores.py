@@ -26,8 +26,6 @@ directories of processes that no longer exist.
 from __future__ import annotations
 
 import importlib.util
-import os
-import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -36,15 +34,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from agnobench.adapters.knowledge.embedder import HashEmbedder
-from agnobench.atomicfile import pid_alive
+from agnobench import tempdirs
 
 STORES = ("lancedb", "chroma")
 # the module each store needs, for the skip with its install line
 STORE_MODULES = {"lancedb": "lancedb", "chroma": "chromadb"}
 INSTALL_LINE = "pip install 'agnobench[knowledge]'"
-TEMP_PREFIX = "agnobench-knowledge-"
+TEMP_PREFIX = "agnobench-knowledge-"  # tempdirs.prefix("knowledge") without the pid
 COLLECTION = "agnobench_corpus"  # ChromaDB wants 3+ characters
-_OWNED = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
 
 
 class StoreUnavailable(RuntimeError):
@@ -75,19 +72,8 @@ def missing_store(kind: str) -> str | None:
 
 
 def sweep_stale(root: Path | None = None) -> list[Path]:
-    """Remove the store directories of processes that are gone; return what was removed."""
-    base = Path(root or tempfile.gettempdir())
-    removed = []
-    try:
-        entries = list(base.iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        match = _OWNED.match(entry.name)
-        if match and entry.is_dir() and not pid_alive(int(match.group(1))):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
+    """Remove the store directories of processes that are gone (and agnobench's other leftovers)."""
+    return tempdirs.sweep_stale(root)
 
 
 def _lancedb(path: Path, embedder: HashEmbedder) -> Any:
@@ -131,7 +117,7 @@ def open_store(kind: str, embedder: HashEmbedder | None = None, root: Path | Non
         raise StoreUnavailable(f"{kind} is not installed: {install}")
     sweep_stale(root)
     label = "custom" if is_factory(kind) else kind
-    path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-{label}-", dir=root))
+    path = Path(tempfile.mkdtemp(prefix=f"{tempdirs.prefix('knowledge')}{label}-", dir=root))
     try:
         embedder = embedder or HashEmbedder()
         vector_db = _factory(kind)(path, embedder)

@@ -12,12 +12,14 @@ from typing import Any
 from agnobench.compare import Comparison, Verdict
 from agnobench.metrics import metric_info
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, RIGHT_ALIGNED, cells, side_lists, summary_line
+from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import section_html
 from agnobench.reporters.sections import Section
 
 VERDICT_COLOURS = {Verdict.regression: "#cf222e", Verdict.improvement: "#1a7f37",
-                   Verdict.unchanged: "#8c959f", Verdict.not_significant: "#d4a72c"}
+                   Verdict.unchanged: "#8c959f", Verdict.not_significant: "#d4a72c",
+                   Verdict.inconclusive: "#8250df"}
 
 
 def comparison_section(comparison: Comparison) -> Section:
@@ -50,7 +52,7 @@ def change_figure(comparison: Comparison) -> Any | None:
 def render_compare_html(comparison: Comparison) -> str:
     page = Page("agnobench compare", f"{comparison.baseline_path} → {comparison.current_path}")
     verdict = "regression" if comparison.exit_code else "improvement"
-    page.add(f'<h2 class="{verdict}">{"❌" if comparison.exit_code else "✅"} {summary_line(comparison)}</h2>')
+    page.add(f'<h2 class="{verdict}">{"❌" if comparison.exit_code else "✅"} {text(summary_line(comparison))}</h2>')
     figure = change_figure(comparison)
     if figure is not None:
         page.add('<div class="grid">' + page.chart(figure) + "</div>")

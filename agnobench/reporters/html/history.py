@@ -8,7 +8,6 @@ the terminal's one-line-per-scenario table and the list of marks.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any, Sequence
 
 from agnobench.compare.verdict import Verdict
@@ -17,6 +16,7 @@ from agnobench.history.trends import History, Trend
 from agnobench.metrics import metric_info
 from agnobench.reporters.format import format_value
 from agnobench.reporters.html.charts import scale_for
+from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import section_html
 from agnobench.reporters.sections import Section
@@ -97,7 +97,7 @@ def render_history_html(history: History) -> str:
         figures = [trend_figure(suite, metric, trends, history) for (s, metric), trends in
                    sorted(groups.items(), key=lambda item: CHARTED.index(item[0][1]) if item[0][1] in CHARTED else 99)
                    if s == suite]
-        page.add(f"<h2>{escape(suite or 'no suite')}</h2><div class=\"grid\">" + "".join(page.chart(f) for f in figures)
+        page.add(f"<h2>{text(suite or 'no suite')}</h2><div class=\"grid\">" + "".join(page.chart(f) for f in figures)
                  + "</div>")
     page.add("<h2>Files</h2>" + section_html(points_section(history)))
     return page.render(footer="Made by agnobench history --html; nothing on this page is fetched.")

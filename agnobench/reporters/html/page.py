@@ -10,9 +10,9 @@ When every chart has rendered the page sets ``data-charts-rendered`` on
 
 from __future__ import annotations
 
-import json
-from html import escape
 from typing import Any
+
+from agnobench.reporters.html.escaping import script_code, script_data, text
 
 PLOTLY_EXTRA = "pip install 'agnobench[html]'"
 TEMPLATE = "plotly_white"  # one look for every chart of a page
@@ -98,24 +98,19 @@ class Page:
         import plotly.io
 
         template = plotly.io.templates[TEMPLATE].to_plotly_json()
-        data = json.dumps({"template": template, "figures": self.figures}, cls=PlotlyJSONEncoder,
-                          separators=(",", ":"))
+        data = script_data({"template": template, "figures": self.figures}, cls=PlotlyJSONEncoder,
+                           separators=(",", ":"))
         return "".join([
             "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name=viewport content="width=device-width, initial-scale=1">',
-            f"<title>{escape(self.title)}</title><style>{STYLE}</style></head><body>",
-            f"<header><h1>{escape(self.title)}</h1><p>{escape(self.subtitle)}</p></header><main>",
+            f"<title>{text(self.title)}</title><style>{STYLE}</style></head><body>",
+            f"<header><h1>{text(self.title)}</h1><p>{text(self.subtitle)}</p></header><main>",
             *self.parts,
-            f"</main><footer>{escape(footer)}</footer>",
-            f'<script type="application/json" id="agnobench-figures">{_script_safe(data)}</script>',
-            f"<script>{_script_safe(plotly_js)}</script><script>{BOOT}</script></body></html>\n",
+            f"</main><footer>{text(footer)}</footer>",
+            f'<script type="application/json" id="agnobench-figures">{data}</script>',
+            f"<script>{script_code(plotly_js)}</script><script>{BOOT}</script></body></html>\n",
         ])
-
-
-def _script_safe(text: str) -> str:
-    """Inline text cannot end its <script> element early."""
-    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
 
 
 def _plotly_js() -> str:

@@ -10,10 +10,10 @@ stands beside the table about that scenario.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any, Sequence
 
-from agnobench.reporters.html import charts, data
+from agnobench.reporters.html import charts, data, storage_charts
+from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import facts_section, section_html
 from agnobench.reporters.sections import Section, build_sections
@@ -70,6 +70,7 @@ def _suite_charts(suite: str, members: Sequence[ScenarioResult]) -> list[Any]:
         figures.append(charts.saturation_figure(f"{suite} (all servers)", saturation))
     if suite == data.FRAMEWORKS_SUITE:
         figures += [charts.framework_figure(c) for c in data.framework_charts(members)]
+    figures += storage_charts.turn_cost_figures(members)  # per-turn cost against the turn (storage suite)
     return figures
 
 
@@ -145,11 +146,11 @@ WIDE = 6  # a table with more columns than this goes under its charts, not besid
 
 def add_run(page: Page, results: ResultsFile, label: str = "") -> None:
     """Append one results file's suites, then its environment and settings, to ``page``."""
-    prefix = f"{escape(label)}: " if label else ""
+    prefix = f"{text(label)}: " if label else ""
     if label:
-        page.add(f'<p class="summary">{prefix}{escape(summary_line(results))}</p>')
+        page.add(f'<p class="summary">{prefix}{text(summary_line(results))}</p>')
     for part in build_parts(results.scenarios):
-        page.add(f"<h2>{prefix}{escape(part.suite or 'Across suites')}</h2>")
+        page.add(f"<h2>{prefix}{text(part.suite or 'Across suites')}</h2>")
         page.add(_grid(page, part.charts))
         placed = _attach(part)
         for index, section in enumerate(part.sections):
