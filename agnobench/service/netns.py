@@ -121,10 +121,13 @@ class PrivateNetwork:
                 *[f"{self.tag}h{i}" for i in range(self.count)], "--", *self.namespaces]
         try:
             self._janitor = subprocess.Popen(argv, pass_fds=[read_fd], start_new_session=True,
-                                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                              stderr=subprocess.DEVNULL)
         finally:
             os.close(read_fd)
+        assert self._janitor.stdout is not None
+        self._janitor.stdout.readline()  # it has left the worker's cgroup (or found none): safe to make things
+        self._janitor.stdout.close()
 
     def open(self) -> None:
         self._start_janitor()  # first: from here on, a kill of this process still leaves nothing behind
@@ -157,9 +160,28 @@ class PrivateNetwork:
             self._janitor = None
 
 
+def _leave_cgroup() -> None:
+    """Move this process to the cgroup hierarchy's root, out of the worker's cgroup that the harness kills
+    whole; where there is no cgroup v2 or no right to move, stay (the process group is left anyway)."""
+    from agnobench.harness.containment import own_cgroup
+
+    root = own_cgroup()
+    if root is None:
+        return
+    while (root.parent / "cgroup.procs").exists():
+        root = root.parent
+    try:
+        (root / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError:
+        pass
+
+
 def janitor(argv: list[str]) -> int:
     """``python -m agnobench.service.netns FD DEVICE... -- NAMESPACE...``: wait for EOF on FD, then remove."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the terminal's whole foreground group
+    _leave_cgroup()
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     fd, rest = int(argv[0]), argv[1:]
     split = rest.index("--")
     while os.read(fd, 64):
