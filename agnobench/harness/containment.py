@@ -210,3 +210,18 @@ def kill_own() -> None:
             (own / "cgroup.kill").write_text("1")
         except OSError:
             Cgroup(own)._kill_frozen()
+
+
+def leave_to_root() -> None:
+    """Move this process to the cgroup hierarchy's root, out of the worker's cgroup that the harness kills whole:
+    for a janitor that must outlive the worker to clean up after it (a server's directory, network namespaces).
+    Where there is no cgroup v2 or no right to move, it stays (it has left the process group anyway)."""
+    root = own_cgroup()
+    if root is None:
+        return
+    while (root.parent / "cgroup.procs").exists():
+        root = root.parent
+    try:
+        (root / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError:
+        pass

@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from types import TracebackType
 
+from agnobench.harness.containment import leave_to_root
+
 PREFIX = "agnobench-"
 SUBNETS = ipaddress.ip_network("10.251.0.0/16")  # a /24 of it per run, checked unused on this machine
 
@@ -160,26 +162,10 @@ class PrivateNetwork:
             self._janitor = None
 
 
-def _leave_cgroup() -> None:
-    """Move this process to the cgroup hierarchy's root, out of the worker's cgroup that the harness kills
-    whole; where there is no cgroup v2 or no right to move, stay (the process group is left anyway)."""
-    from agnobench.harness.containment import own_cgroup
-
-    root = own_cgroup()
-    if root is None:
-        return
-    while (root.parent / "cgroup.procs").exists():
-        root = root.parent
-    try:
-        (root / "cgroup.procs").write_text(str(os.getpid()))
-    except OSError:
-        pass
-
-
 def janitor(argv: list[str]) -> int:
     """``python -m agnobench.service.netns FD DEVICE... -- NAMESPACE...``: wait for EOF on FD, then remove."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C reaches the terminal's whole foreground group
-    _leave_cgroup()
+    leave_to_root()
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     fd, rest = int(argv[0]), argv[1:]

@@ -137,6 +137,10 @@ class RunAs:
 # then stops whatever server is left in the directory and removes it, or drops the user's database.
 _JANITOR = r"""
 import os, shutil, signal, sys, time
+from agnobench.harness.containment import leave_to_root
+leave_to_root()  # out of the worker's cgroup, which the harness kills whole: the janitor must outlive it
+sys.stdout.write("ready\n")
+sys.stdout.flush()
 fd, mode, target = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 while os.read(fd, 4096):
     pass
@@ -182,10 +186,13 @@ class Janitor:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", _JANITOR, str(read_fd), mode, target], pass_fds=(read_fd,),
-                start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
         finally:
             os.close(read_fd)
+        assert self.process.stdout is not None
+        self.process.stdout.readline()  # it has left the worker's cgroup (or found none): safe to make things
+        self.process.stdout.close()
 
     def finish(self, timeout: float = 30.0) -> None:
         """We cleaned up ourselves: let it check and end, and reap it."""
