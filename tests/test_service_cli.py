@@ -65,8 +65,10 @@ def test_a_service_run_measures_every_level_and_leaves_nothing(scenario_dir: Sce
     assert scenario["status"] == "ok"
     metrics = scenario["metrics"]
     for name in ("service_capacity_rps", "service_rps", "service_p50_ns", "service_p99_ns",
-                 "service_cpu_per_request_ns", "service_rss_idle_bytes", "service_generator_cpu_share_pct"):
+                 "service_rss_idle_bytes", "service_generator_cpu_share_pct"):
         assert metrics[name]["median"] > 0, name
+    # CPU time comes from /proc in clock ticks (10 ms): the few requests of these tiny windows may use less.
+    assert metrics["service_cpu_per_request_ns"]["median"] >= 0
     details = scenario["passes"]["service"]["details"]
     assert details["app"] == "service_apps:echo_app" and details["generator"] == "builtin"
     (run,) = details["runs"]
