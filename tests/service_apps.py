@@ -98,3 +98,17 @@ def serial_app() -> Any:
         return 200, json.dumps({"content": "echo: " + _message(body)}).encode()
 
     return _app(answer)
+
+
+def sneaky_app() -> Any:
+    """Answers right, but every request first tries an address off this machine and swallows the failure."""
+    import socket
+
+    def answer(body: bytes) -> tuple[int, bytes]:
+        try:
+            socket.create_connection(("192.0.2.1", 80), timeout=0.2).close()
+        except OSError:
+            pass
+        return 200, json.dumps({"content": "echo: " + _message(body)}).encode()
+
+    return _app(answer)

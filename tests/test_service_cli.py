@@ -266,3 +266,30 @@ def test_run_generator_reaches_the_worker_and_locust_needs_its_extra(scenario_di
     assert locust.measure.pass_params["service"].generator == "locust"
     assert locust.requires is not None and "locust" in locust.requires.packages
     assert locust.requires.install_line() == "pip install 'agnobench[locust]'"
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None or shutil.which("ip") is None,
+                    reason="needs `unshare -n` (so no packet can leave) and `ip`")
+@pytest.mark.parametrize("netns", ["1", "0"])
+def test_a_network_attempt_the_app_swallows_fails_the_scenario(scenario_dir: ScenarioDir, netns: str) -> None:
+    """Issue 24, D8: in the worker's namespace the kernel counts the refused packet; without one
+    (AGNOBENCH_NETNS=0) the server's audit hook refuses and names the call and reports it to the worker.
+    agnobench itself runs in a namespace of the test's own, so nothing can leave the machine either way."""
+    import os
+    import subprocess
+    import sys
+
+    scenario = _scenario(scenario_dir, "service_apps:sneaky_app", BUILTIN + PARAMS)
+    out = scenario.parent / "out.json"
+    # lo up in the test's namespace: without a namespace of its own the worker serves on this one's loopback.
+    command = f"ip link set lo up && exec {sys.executable} -m agnobench run {scenario} -o {out} --format json"
+    proc = subprocess.run(["unshare", "-n", "sh", "-c", command], cwd=scenario.parent, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "AGNOBENCH_NETNS": netns})
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    failed = json.loads(out.read_text())["scenarios"][0]
+    assert failed["status"] == "failed" and "network access attempted" in failed["error"], failed["error"]
+    if netns == "0":
+        assert "192.0.2.1" in failed["error"]  # the hook names the call
+    else:
+        assert "network namespace" in failed["error"]
