@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 from rich.console import Console
@@ -37,7 +37,8 @@ def settings_from(quick: bool, threshold: float, pairs: Optional[int]) -> ABSett
     return ABSettings.quick(**overrides) if quick else ABSettings(**overrides)  # type: ignore[arg-type]
 
 
-def progress_printer(err: Console) -> "typer.models.Any":
+def progress_printer(err: Console) -> Callable[[str], None]:
+    """Progress lines on stderr, dimmed (the table and the verdict go to stdout)."""
     return lambda message: err.print(message, style="dim")
 
 
