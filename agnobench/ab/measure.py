@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -160,8 +161,6 @@ def _pair(a: SideWorker, b: SideWorker, index: int, layout: int, calls: int, set
 
 
 def _memory(worker: SideWorker, hold: int) -> dict[str, float]:
-    import statistics
-
     samples = worker.ask(cmd="memory", hold=hold)["samples"]
     return {name: statistics.median(values) for name, values in samples.items() if values and name in MEMORY_METRICS}
 

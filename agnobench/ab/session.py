@@ -76,13 +76,8 @@ def _identity(side: Side, repo: Path | None) -> str:
 def prepare_sides(sides: Sequence[Side], cwd: Path, stack: ExitStack, extras: tuple[str, ...],
                   progress: Callable[[str], None]) -> tuple[list[SideEnv], Path | None]:
     """Each side's environment (worktrees entered on ``stack``), and the repository git sides come from."""
-    repo = None
-    if any(s.kind is SideKind.git for s in sides):
-        repo = repo_root(cwd)
-    elif (cwd / ".git").exists():
-        repo = cwd.resolve()
-    worktrees = stack.enter_context(Worktrees(repo)) if repo is not None and any(
-        s.kind is SideKind.git for s in sides) else None
+    repo = repo_root(cwd) if any(s.kind is SideKind.git for s in sides) else None
+    worktrees = stack.enter_context(Worktrees(repo)) if repo is not None else None
     envs = []
     for side in sides:
         identity = _identity(side, repo)

@@ -66,11 +66,6 @@ class SideWorker:
     def label(self) -> str:
         return self.env.side.label
 
-    def start(self) -> dict[str, Any]:
-        """Start the worker; its ready message (the check's facts), or :class:`SideWorkerError`."""
-        self.launch()
-        return self.wait_ready()
-
     def launch(self) -> None:
         """Start the process (both sides' workers import and set up at once; :meth:`wait_ready` then)."""
         cmd_read, cmd_write = os.pipe()
@@ -95,6 +90,7 @@ class SideWorker:
         self._from = reply_read
 
     def wait_ready(self) -> dict[str, Any]:
+        """The worker's ready message (the check's facts), or :class:`SideWorkerError`."""
         ready = self._receive()
         if not ready.get("ready"):
             raise SideWorkerError(f"{self.label}: {ready.get('error', 'the worker did not start')}",
