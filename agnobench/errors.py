@@ -27,3 +27,15 @@ class InputError(Exception):
     def one_line(self) -> str:
         where = f"{self.source}: {self.field}" if self.field else self.source
         return f"error: {where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """The scenario cannot be measured; the message says which part failed.
+
+    ``field`` is set when the fault is in the scenario file itself (a
+    reference that does not import): that is bad input, exit code 2.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

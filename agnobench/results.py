@@ -6,7 +6,8 @@ README). Loading checks the schema tag and every required key and raises an
 truncated or foreign file never turns into a traceback or a silent pass.
 
 ``agnobench/2`` adds ``passes``: each pass's metrics and typed details under its own name, beside
-the flat ``metrics`` CI reads; ``agnobench/1`` files still load (:mod:`agnobench.pass_records`).
+the flat ``metrics`` CI reads (typed by :mod:`agnobench.core.pass_records`); an ``agnobench/1`` file (agnobench
+0.1) is refused with a line that says so.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from typing import Any, Mapping
 from agnobench.atomicfile import write_atomic
 from agnobench.errors import InputError
 from agnobench.inputfile import parse_json, read_text
-from agnobench.pass_records import decode_details, encode_details, legacy_details
+from agnobench.core.pass_records import decode_details, encode_details
 from agnobench.stats import summarize
 
 SCHEMA = "agnobench/2"
-READABLE_SCHEMAS = ("agnobench/1", SCHEMA)
+OLD_SCHEMAS = ("agnobench/1",)  # agnobench 0.1's flat details: not read any more, said so
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
 STATUS_SKIPPED = "skipped"  # its [requires] are not installed: no figures, not a failure
@@ -221,7 +222,7 @@ def _metric_from_dict(data: Any, path: Path, where: str) -> Metric:
     return Metric(median=float(median), samples=[float(x) for x in samples], unit=str(data.get("unit", "")), **optional)
 
 
-def _scenario_from_dict(data: Any, path: Path, index: int, schema: str = SCHEMA) -> ScenarioResult:
+def _scenario_from_dict(data: Any, path: Path, index: int) -> ScenarioResult:
     where = f"scenarios[{index}]."
     if not isinstance(data, dict):
         raise InputError(path, where[:-1], "must be an object")
@@ -239,11 +240,7 @@ def _scenario_from_dict(data: Any, path: Path, index: int, schema: str = SCHEMA)
         targets.append(TargetResult(metric=t["metric"], value=float(t["value"]), met=bool(t.get("met")),
                                     min=t.get("min"), max=t.get("max")))
     details = dict(data.get("details", {}) or {})
-    try:
-        passes = (_passes_from_dict(data.get("passes") or {}, path, f"{where}passes") if schema == SCHEMA else
-                  {name: PassRecord(details=typed) for name, typed in legacy_details(details).items()})
-    except ValueError as exc:  # an agnobench/1 file's details that do not fit their pass's result
-        raise InputError(path, f"{where}details", str(exc)) from None
+    passes = _passes_from_dict(data.get("passes") or {}, path, f"{where}passes")
     return ScenarioResult(
         name=name, suite=str(data.get("suite", "")), status=status, error=data.get("error"),
         description=str(data.get("description", "")), metrics=metrics, targets=targets,
@@ -272,12 +269,15 @@ def results_from_dict(data: Any, path: str | Path) -> ResultsFile:
     if not isinstance(data, dict):
         raise InputError(path, None, "not an agnobench results file (top level is not an object)")
     schema = data.get("schema")
-    if schema not in READABLE_SCHEMAS:
+    if schema in OLD_SCHEMAS:
+        raise InputError(path, "schema", f"{schema!r} was written by agnobench 0.1, whose results this version "
+                                         f"does not read: measure again with this version")
+    if schema != SCHEMA:
         raise InputError(path, "schema", f"expected {SCHEMA!r}, found {schema!r}: not an agnobench results file")
     environment = _require(data, "environment", dict, path, "")
     created = _require(data, "created", str, path, "")
     scenarios_raw = _require(data, "scenarios", list, path, "")
-    scenarios = [_scenario_from_dict(s, path, i, schema) for i, s in enumerate(scenarios_raw)]
+    scenarios = [_scenario_from_dict(s, path, i) for i, s in enumerate(scenarios_raw)]
     return ResultsFile(environment=environment, scenarios=scenarios, created=created,
                        settings=dict(data.get("settings", {}) or {}))
 

@@ -16,11 +16,11 @@ from typing import Any, Callable
 
 from agnobench.harness.forkserver import ForkServer
 from agnobench.harness.spawn import ChildFailure, ChildJob, ChildOutcome, run_child
-from agnobench.measure.instructions import METRIC as INSTRUCTIONS
-from agnobench.measure.instructions import InstructionCount, InstructionSettings, count_instructions
-from agnobench.measure.pipeline import assemble
-from agnobench.measure.settings import MeasureSettings
-from agnobench.metrics import metric_info
+from agnobench.core.registry import package_of
+from agnobench.core.settings import MeasureSettings
+from agnobench.importing import import_reference
+from agnobench.measure.pipeline import assemble, metrics_from_samples
+from agnobench.measure.whole_run import Measured, WholeRun
 from agnobench.packages import record_packages
 from agnobench.requirements import unavailable
 from agnobench.results import STATUS_FAILED, STATUS_SKIPPED, Metric, PassRecord, ScenarioResult
@@ -90,36 +90,33 @@ def run_scenario(scenario: Scenario, settings: MeasureSettings,
     return result
 
 
-def add_instructions(result: ScenarioResult, scenario: Scenario,
-                     count: InstructionCount | ChildFailure) -> ScenarioResult:
-    """Add a scenario's instruction count (or its failure) to its result, and check targets again."""
+def add_whole_run_pass(result: ScenarioResult, scenario: Scenario, name: str,
+                       measured: Measured | ChildFailure) -> ScenarioResult:
+    """Add what a whole-run pass (``PassPlugin.once``) measured of a scenario, or its failure, and check targets
+    again."""
     if not result.ok:
         return result
-    if isinstance(count, ChildFailure):
-        return fail(result, count, prefix="instructions: ")
-    metric = Metric.from_samples(count.samples, metric_info(INSTRUCTIONS).unit)
-    result.passes["instructions"] = PassRecord(metrics={INSTRUCTIONS: metric}, details=count.details,
-                                               wall_s=count.wall_s)
-    result.metrics[INSTRUCTIONS] = metric
+    if isinstance(measured, ChildFailure):
+        return fail(result, measured, prefix=f"{name}: ")
+    output, wall_s = measured
+    metrics = metrics_from_samples(output.samples)
+    result.passes[name] = PassRecord(metrics=metrics, details=output.details, wall_s=wall_s)
+    for metric, value in metrics.items():
+        result.metrics.setdefault(metric, value)
     result.targets = evaluate_targets(scenario, result.metrics)
-    result.wall_s = round((result.wall_s or 0.0) + count.wall_s, 3)
+    result.wall_s = round((result.wall_s or 0.0) + wall_s, 3)
     return result
 
 
-def instructions_only(scenario: Scenario, count: InstructionCount | ChildFailure) -> ScenarioResult:
-    """A scenario measured by instruction count alone: no timing, no memory pass."""
-    return add_instructions(new_result(scenario), scenario, count)
-
-
-def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool = True,
-            instructions: InstructionSettings | None = None, on_progress: Callable[[str], None] = lambda _m: None,
+def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool = True, once: tuple[str, ...] = (),
+            on_progress: Callable[[str], None] = lambda _m: None,
             on_result: Callable[[Scenario, ScenarioResult], None] = lambda _s, _r: None,
             fresh_workers: bool = False) -> list[ScenarioResult]:
-    """Every selected scenario: its worker (unless ``timing`` is off), then, with ``instructions``, the
-    instruction counts of all of them in one callgrind process. ``on_result`` hears each result as soon as
-    it is known, and again when its count is added. Workers are forked from one worker server that
-    imported agno once (:mod:`agnobench.harness.zygote`), or with ``fresh_workers`` each is a fresh
-    interpreter."""
+    """Every selected scenario: its worker (unless ``timing`` is off), then each whole-run pass named in ``once``
+    (``run --instructions``: the instruction counts of all of them in one callgrind process). ``on_result`` hears
+    each result as soon as it is known, and again when a whole-run pass adds to it. Workers are forked from one
+    worker server that imported agno once (:mod:`agnobench.harness.zygote`), or with ``fresh_workers`` each is a
+    fresh interpreter."""
     results: dict[str, ScenarioResult] = {}
     if timing:
         with nullcontext() if fresh_workers else ForkServer() as server:
@@ -129,19 +126,20 @@ def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool
                 results[scenario.name] = run_scenario(
                     scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"), server)
                 on_result(scenario, results[scenario.name])
-    if instructions is not None:
+    for name in once:
         for scenario in selected:
-            if not timing and (skipped := skipped_result(scenario)) is not None:
+            if scenario.name not in results and (skipped := skipped_result(scenario)) is not None:
                 results[scenario.name] = skipped
                 on_result(scenario, skipped)
-        to_count = {s.name: s for s in selected if results.get(s.name) is None or (timing and results[s.name].ok)}
+        to_measure = {s.name: s for s in selected if s.name not in results or (timing and results[s.name].ok)}
 
-        def on_count(name: str, count: InstructionCount | ChildFailure) -> None:
-            scenario = to_count[name]
-            results[name] = (add_instructions(results[name], scenario, count) if timing
-                             else instructions_only(scenario, count))
-            on_result(scenario, results[name])
+        def on_each(scenario_name: str, measured: Measured | ChildFailure, name: str = name) -> None:
+            scenario = to_measure[scenario_name]
+            base = results.get(scenario_name) or new_result(scenario)
+            results[scenario_name] = add_whole_run_pass(base, scenario, name, measured)
+            on_result(scenario, results[scenario_name])
 
-        if to_count:
-            count_instructions(list(to_count.values()), instructions, on_progress, on_count=on_count)
+        if to_measure:
+            whole_run: WholeRun = import_reference(f"{package_of(name)}.whole_run:run_once")
+            whole_run(list(to_measure.values()), settings.quick, on_progress, on_each)
     return [results[s.name] for s in selected if s.name in results]

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agnobench.errors import InputError
-from agnobench.measure.params_schema import parse_pass_params
-from agnobench.measure.registry import known_passes
-from agnobench.metrics import all_metrics
+from agnobench.core.params_schema import parse_pass_params
+from agnobench.core.registry import known_passes, all_metrics
 from agnobench.requirements import Requirements, parse_requirements
 from agnobench.scenario_checks import (check_bounds, check_limits, check_passes, check_threshold, finite_number,
                                        read_regular_file)

@@ -13,7 +13,7 @@ from agno.agent import Agent
 from agnobench.adapters.agno.caching_model import CachingModel
 from agnobench.adapters.agno.concurrency import verify_run
 from agnobench.adapters.agno.mock_model import MockModel
-from agnobench.measure.concurrency import Workload
+from agnobench.passes.concurrency.engine import Workload
 
 
 def echo() -> Workload:

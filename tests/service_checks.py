@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from agnobench.service.server import ServerSpec
+from agnobench.passes.service.server import ServerSpec
 
 TESTS_DIR = Path(__file__).resolve().parent
 

@@ -11,8 +11,8 @@ import asyncio
 from typing import Any
 
 from agnobench.measure.calls import AsyncOperation, as_operation, burst_timer, fill, timed_each
-from agnobench.measure.timing import BurstPlan, time_pairs
-from agnobench.measure.variants import interleaved_round
+from agnobench.passes.timing.bursts import BurstPlan, time_pairs
+from agnobench.passes.variants.engine import interleaved_round
 
 
 class CountingLoop(asyncio.SelectorEventLoop):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agnobench.measure.cold_import import ColdImportError, by_package, measure_cold_import, parse_importtime
+from agnobench.passes.cold_import.engine import ColdImportError, by_package, measure_cold_import, parse_importtime
 from conftest import ScenarioDir, run_cli
 
 IMPORTTIME = """\

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from agnobench.adapters.agno.concurrency import create_per_call, run_agent_per_task, run_shared_agent
-from agnobench.measure.concurrency import (CELLS, CrossTalkError, Plan, headline_cell, run_matrix,
+from agnobench.passes.concurrency.engine import (CELLS, CrossTalkError, Plan, headline_cell, run_matrix,
                                            summarize_matrix)
-from agnobench.measure.operation import ScenarioError
-from agnobench.passes.concurrency import ConcurrencyParams
+from agnobench.errors import ScenarioError
+from agnobench.passes.concurrency.contract import ConcurrencyParams
 from conftest import TESTS_DIR, ScenarioDir, run_cli
 import concurrency_ops
 

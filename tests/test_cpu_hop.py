@@ -11,8 +11,8 @@ from typing import Iterator
 
 import pytest
 
-from agnobench.measure.cpu_hop import FAST_LOOKS, MAX_HOPS, CpuHopper, wait_for_fast_cpu
-from agnobench.measure.timing import BurstPlan, time_pairs
+from agnobench.passes.timing.cpu_hop import FAST_LOOKS, MAX_HOPS, CpuHopper, wait_for_fast_cpu
+from agnobench.passes.timing.bursts import BurstPlan, time_pairs
 
 CPUS = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
 needs_two = pytest.mark.skipif(len(CPUS) < 2, reason="needs two CPUs to move between")
@@ -60,7 +60,7 @@ def test_with_one_cpu_it_never_moves() -> None:
 @needs_two
 def test_the_pair_after_a_move_is_run_and_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     kernel_ns = iter([1000.0, 1000.0, 3000.0, 1100.0, 1000.0, 1000.0, 1000.0])  # per kernel burst, in order
-    monkeypatch.setattr("agnobench.measure.timing._kernel_burst", lambda calls: next(kernel_ns) * calls)
+    monkeypatch.setattr("agnobench.passes.timing.bursts._kernel_burst", lambda calls: next(kernel_ns) * calls)
     op_calls: list[int] = []
 
     def timer(calls: int) -> int:

@@ -18,7 +18,7 @@ import pytest
 from agnobench.adapters import contract
 from agnobench.catalog import builtin_scenario_dir
 from agnobench.environment import PEER_TELEMETRY_OFF, worker_environment
-from agnobench.reporters.frameworks import FRAMEWORKS, frameworks_sections
+from agnobench.passes.cold_import.report import FRAMEWORKS, frameworks_sections
 from agnobench.requirements import Requirements, unavailable
 from agnobench.results import load_results
 from agnobench.scenario import load_scenario

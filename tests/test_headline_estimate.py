@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from agnobench.measure import headline
-from agnobench.measure.estimate import FAST_TOLERANCE, estimate, rerun_pct
-from agnobench.measure.headline import FAST_CHILDREN
+from agnobench.passes.timing import engine as headline
+from agnobench.passes.timing.estimate import FAST_TOLERANCE, estimate, rerun_pct
+from agnobench.passes.timing.engine import FAST_CHILDREN
 from agnobench.measure.machine import FILE_NAME, machine_key, record_kernel
-from agnobench.measure.settings import DEFAULT
-from agnobench.measure.timing import BurstPlan, ChildPairs
+from agnobench.core.settings import DEFAULT
+from agnobench.passes.timing.bursts import BurstPlan, ChildPairs
 
 
 def phased_child(fast: int, slow: int, op_fast: float = 200.0) -> ChildPairs:

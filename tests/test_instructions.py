@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from agnobench.measure.instructions import (INSTALL_HINT, InstructionError, child_environment, read_totals,
+from agnobench.passes.instructions.engine import (INSTALL_HINT, InstructionError, child_environment, read_totals,
                                             samples_from_dumps)
-from agnobench.measure.instructions_child import Layouts, plan_counts
+from agnobench.passes.instructions.child import Layouts, plan_counts
 from conftest import ScenarioDir, run_cli
 
 needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind not installed")

@@ -198,7 +198,7 @@ def test_sweep_leaves_live_processes_and_other_files_alone(tmp_path: Path) -> No
 
 @needs_stores
 def test_agent_knowledge_run_cites_its_document_and_fails_on_a_wrong_one(tmp_path: Path) -> None:
-    from agnobench.adapters.knowledge.rag import BASELINE, PLAIN, SUBJECT, build_ops
+    from agnobench.passes.knowledge.rag import BASELINE, PLAIN, SUBJECT, build_ops
     from agnobench.adapters.knowledge.retrieval import RetrievalError, fill
 
     corpus = Corpus(80)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agnobench.reporters.knowledge import UNBENCHMARKED, growth_sections, insert_sections, rag_sections
+from agnobench.passes.knowledge.report import UNBENCHMARKED, growth_sections, insert_sections, rag_sections
 from agnobench.results import Metric, PassRecord, ScenarioResult
 
 POINTS = [{"size": 1000, "query_ns": 2e6, "query_mad_pct": 1.0, "query_p95_ns": 2.5e6, "recall": 1.0,

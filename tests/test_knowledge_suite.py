@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agnobench.adapters.knowledge.growth import growth_verdict
+from agnobench.passes.knowledge.growth import growth_verdict
 from agnobench.adapters.knowledge.stores import STORES, TEMP_PREFIX, missing_store
 from conftest import TESTS_DIR, run_cli
 

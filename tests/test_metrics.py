@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import calib_ops
-from agnobench.measure import memory
-from agnobench.measure.memory import allocations_per_op, measure_memory, profiler_frames_per_op, retained_per_op
+from agnobench.passes.memory import engine as memory
+from agnobench.passes.memory.engine import allocations_per_op, measure_memory, profiler_frames_per_op, retained_per_op
 from agnobench.stats import percentile, summarize
 
 

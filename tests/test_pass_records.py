@@ -1,4 +1,4 @@
-"""Per-pass results in the file: a round trip through agnobench/2, agnobench/1 still read, misfits are bad input."""
+"""Per-pass results in the file: a round trip through agnobench/2, agnobench/1 refused, misfits are bad input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from agnobench.errors import InputError
 from agnobench.measure.pipeline import assemble
-from agnobench.passes.batch import BatchResult, CurvePoint
+from agnobench.passes.batch.contract import BatchResult, CurvePoint
 from agnobench.passes.timing import TimingResult
 from agnobench.results import ResultsFile, ScenarioResult, load_results, results_from_dict, save_results
 
@@ -37,12 +37,10 @@ def test_a_payload_keeps_each_pass_apart_and_the_first_pass_owns_the_plain_name(
     assert back.passes["batch"].wall_s == 2.0 and back.metrics["batch.time_per_op_ns"].samples == [50.0]
 
 
-def test_an_agnobench_1_file_gets_its_passes_back_from_the_flat_details() -> None:
-    scenario = results_from_dict(_v1({"loops": 3, "values_per_process": 4, "network_events": [],
-                                      "batch": {"counts": [1, 10], "curve": []}}), "old.json").scenarios[0]
-    assert scenario.result_of("timing") == TimingResult(loops=3, values_per_process=4)
-    assert scenario.result_of("batch") == BatchResult(counts=[1, 10])
-    assert scenario.result_of("memory") is None
+def test_an_agnobench_1_file_is_refused_with_a_line_that_says_which_version_wrote_it() -> None:
+    with pytest.raises(InputError) as caught:
+        results_from_dict(_v1({"loops": 3}), "old.json")
+    assert caught.value.field == "schema" and "agnobench 0.1" in str(caught.value)
 
 
 def _v2(passes: object) -> dict:
@@ -51,7 +49,7 @@ def _v2(passes: object) -> dict:
 
 
 @pytest.mark.parametrize("document, field", [
-    (_v1({"loops": "many"}), "scenarios[a].details"),
+    (_v2({"timing": {"metrics": {}, "details": {"loops": "many"}}}), "scenarios[a].passes.timing.details"),
     (_v2({"batch": {"metrics": {}, "details": {"curve": 3}}}), "scenarios[a].passes.batch.details"),
     (_v2([1]), "scenarios[a].passes"),
 ])

@@ -14,7 +14,7 @@ import pytest
 
 import agnobench
 import calib_ops
-from agnobench.measure.memory import profiler_frames_per_op
+from agnobench.passes.memory.engine import profiler_frames_per_op
 from agnobench.profile.capture import choose_ops, profiler_frames_by_site
 from agnobench.profile.errors import ProfileError
 from agnobench.profile.origins import AGNO, HARNESS, OTHER, SCENARIO, STDLIB, THIRD_PARTY, Origins

@@ -13,9 +13,9 @@ from agnobench.adapters.agno import patterns, realworld
 from agnobench.adapters.agno.caching_model import CachingModel
 from agnobench.adapters.agno.execution import PROMPT, RunCheckError, expect_run
 from agnobench.adapters.agno.mock_model import MockModel
-from agnobench.measure.batch import interleaved_schedule
+from agnobench.passes.batch.engine import interleaved_schedule
 from agnobench.measure.pipeline import run_pass
-from agnobench.measure.settings import QUICK
+from agnobench.core.settings import QUICK
 import calib_ops
 
 

@@ -48,9 +48,10 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 @pytest.mark.parametrize("content, words", [
     ('{"schema": "agnobench/1", "created": "x", "environment": {}, "scenar', "not valid JSON"),
     ('{"benchmarks": []}', "not an agnobench results file"),
-    ('{"schema": "agnobench/1", "created": "x", "environment": {}}', "missing"),
-    ('{"schema": "agnobench/1", "created": "x", "environment": {}, "scenarios": [{"name": "a", "status": "ok", '
+    ('{"schema": "agnobench/2", "created": "x", "environment": {}}', "missing"),
+    ('{"schema": "agnobench/2", "created": "x", "environment": {}, "scenarios": [{"name": "a", "status": "ok", '
      '"metrics": {"t": {"samples": []}}}]}', "median"),
+    ('{"schema": "agnobench/1", "created": "x", "environment": {}, "scenarios": []}', "agnobench 0.1"),
     ('[1, 2]', "not an agnobench results file"),
 ])
 def test_bad_files_raise_input_error_naming_the_file(tmp_path: Path, content: str, words: str) -> None:

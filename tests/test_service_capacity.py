@@ -12,13 +12,13 @@ import time
 import pytest
 from service_checks import TESTS_DIR, spec
 
-from agnobench.service import capacity, hdr, netns, wrk
-from agnobench.service.generators import run_load
-from agnobench.service.levels import Plan, SloPlan, run_server
-from agnobench.service.plan import CapacityFigures, efficiency, plan
-from agnobench.service.server import Server
-from agnobench.service.spec import LoadResult, LoadSpec, RequestSpec
-from agnobench.service.stats import summarize_latencies
+from agnobench.passes.service import capacity, hdr, netns, wrk
+from agnobench.passes.service.generators import run_load
+from agnobench.passes.service.levels import Plan, SloPlan, run_server
+from agnobench.passes.service.plan import CapacityFigures, efficiency, plan
+from agnobench.passes.service.server import Server
+from agnobench.passes.service.spec import LoadResult, LoadSpec, RequestSpec
+from agnobench.passes.service.stats import summarize_latencies
 
 REQUEST = RequestSpec(method="POST", path="/run", body='{"message": "{token}"}', content_type="application/json",
                       expect_body="echo: {token}")
@@ -56,7 +56,7 @@ def test_hdr_histograms_merge_exactly_where_percentiles_would_not() -> None:
 
 
 def test_a_generator_result_carries_its_histogram() -> None:
-    from agnobench.service.loadgen import Latencies
+    from agnobench.passes.service.loadgen import Latencies
 
     latencies = Latencies()
     for us in (100, 200, 300):
@@ -205,7 +205,7 @@ def test_a_private_network_is_made_and_removed() -> None:
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
 def test_namespaces_and_devices_are_removed_after_ctrl_c_and_kill(how: signal.Signals) -> None:
     before = _ours()
-    script = ("import sys, time\nfrom agnobench.service.netns import PrivateNetwork\n"
+    script = ("import sys, time\nfrom agnobench.passes.service.netns import PrivateNetwork\n"
               "with PrivateNetwork(2) as net:\n    print(' '.join(net.namespaces), flush=True)\n    time.sleep(60)\n")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=TESTS_DIR.parent)
     try:
@@ -238,7 +238,7 @@ def test_locust_master_and_two_workers_in_namespaces_measure_and_leave_nothing()
 
 
 def test_a_locust_worker_that_dies_fails_the_window_with_its_output() -> None:
-    from agnobench.service import locust_run
+    from agnobench.passes.service import locust_run
 
     master = locust_run._Process("master", [sys.executable, "-c", "import time; time.sleep(30)"], dict(os.environ))
     worker = locust_run._Process("worker 0", [sys.executable, "-c", "import sys; print('worker boom'); sys.exit(3)"],

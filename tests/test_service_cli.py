@@ -94,7 +94,7 @@ def test_a_service_run_measures_every_level_and_leaves_nothing(scenario_dir: Sce
 
 def _check_tables(out: Path) -> None:
     """The saturation table has one row per level, the knee named; the claims table sets both figures side by side."""
-    from agnobench.reporters.service import service_sections
+    from agnobench.passes.service.report import service_sections
     from agnobench.results import load_results
 
     saturation, capacity, plan, claims = service_sections(load_results(out).scenarios)
@@ -109,7 +109,7 @@ def _check_tables(out: Path) -> None:
 
 
 def test_quick_keeps_a_smoke_run_small() -> None:
-    from agnobench.passes.service import ServiceParams, quick
+    from agnobench.passes.service.contract import ServiceParams, quick
 
     small = quick(ServiceParams(connections=(1, 10, 100), rates=(50.0, 100.0), uvicorn_workers=(1, 2),
                                 duration_s=3.0, warmup_s=1.0, scale_to_cores=True))
@@ -196,7 +196,7 @@ def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> 
     params = BUILTIN + 'connections = [2]\nduration_s = 60\nwarmup_s = 0\nexpect_body = "echo: {token}"\n'
     scenario = _scenario(scenario_dir, "service_apps:echo_app", params)
     mark = uuid.uuid4().hex
-    proc = _start_until(scenario, mark, "agnobench.service.loadgen", 60)
+    proc = _start_until(scenario, mark, "agnobench.passes.service.loadgen", 60)
     try:
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends to the foreground process
         proc.wait(timeout=30)
@@ -225,7 +225,7 @@ def _devices() -> set[str]:
 def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_dir: ScenarioDir) -> None:
     import signal
 
-    from agnobench.service import netns
+    from agnobench.passes.service import netns
 
     if netns.usable():
         pytest.skip(netns.usable())
@@ -259,7 +259,7 @@ def test_run_generator_reaches_the_worker_and_locust_needs_its_extra(scenario_di
     assert _none_left(mark)
 
     from agnobench.scenario import load_scenario
-    from agnobench.service.override import with_generator
+    from agnobench.passes.service.override import with_generator
 
     scenario = load_scenario(scenario_dir.path / "svc.toml")
     locust = with_generator(scenario, "locust")

@@ -11,11 +11,11 @@ import textwrap
 import pytest
 from service_checks import TESTS_DIR, gone, group_members, listening, spec
 
-from agnobench.service import wrk
-from agnobench.service.generators import run_load
-from agnobench.service.levels import Plan, ServiceError, run_server
-from agnobench.service.server import Server, ServerFailed
-from agnobench.service.spec import LoadSpec, RequestSpec
+from agnobench.passes.service import wrk
+from agnobench.passes.service.generators import run_load
+from agnobench.passes.service.levels import Plan, ServiceError, run_server
+from agnobench.passes.service.server import Server, ServerFailed
+from agnobench.passes.service.spec import LoadSpec, RequestSpec
 
 REQUEST = RequestSpec(method="POST", path="/run", body='{"message": "{token}"}', content_type="application/json",
                       expect_body="echo: {token}")
@@ -110,7 +110,7 @@ def test_a_killed_parent_takes_its_server_with_it() -> None:
         import json, sys, time
         sys.path.insert(0, {str(TESTS_DIR)!r})
         from service_checks import spec
-        from agnobench.service.server import Server
+        from agnobench.passes.service.server import Server
         server = Server(spec("echo_app", workers=2)).__enter__()
         print(json.dumps([server.proc.pid, server.port]), flush=True)
         time.sleep(60)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agnobench.service import wrk
-from agnobench.service.spec import LoadResult, LoadSpec, RequestSpec
-from agnobench.service.stats import (cpu_share, in_flight, knee, memory_per_in_flight, summarize_latencies)
+from agnobench.passes.service import wrk
+from agnobench.passes.service.spec import LoadResult, LoadSpec, RequestSpec
+from agnobench.passes.service.stats import (cpu_share, in_flight, knee, memory_per_in_flight, summarize_latencies)
 
 
 def test_percentiles_of_one_to_a_thousand() -> None:

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from agnobench.measure.growth_fit import growth_fit, write_amplification
-from agnobench.measure.leak import measure_leak
+from agnobench.passes.leak.engine import measure_leak
 
 TURNS = list(range(1, 101))
 
@@ -108,7 +108,7 @@ def test_a_cache_that_fills_to_a_bound_is_not_a_leak() -> None:
 
 def test_a_locked_sqlite_store_counts_its_lock_errors() -> None:
     pytest.importorskip("sqlalchemy")
-    from agnobench.adapters.storage.sessions import run_cell
+    from agnobench.passes.storage.sessions import run_cell
     from agnobench.adapters.storage.stores import open_store
 
     with open_store("sqlite", busy_timeout_s=0.05) as store:

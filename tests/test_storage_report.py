@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agnobench.passes.turn_growth import TurnPoint, verdicts
-from agnobench.reporters.storage import growth_sections, leak_sections, sessions_sections
+from agnobench.passes.storage.turn_growth import TurnPoint, verdicts
+from agnobench.passes.storage.report import growth_sections, leak_sections, sessions_sections
 from agnobench.results import Metric, PassRecord, ScenarioResult
 
 
@@ -56,7 +56,7 @@ def test_sessions_table_shows_lock_errors_and_leak_table_its_verdicts() -> None:
 
 
 def test_html_report_charts_per_turn_cost_per_store() -> None:
-    from agnobench.reporters.html.storage_charts import turn_cost_figures
+    from agnobench.passes.storage.charts import turn_cost_figures
 
     results = [_result("growth-flat", "turn_growth", _growth("sqlite", lambda t: 45_320.0)),
                _result("growth-pg", "turn_growth", _growth("postgres", lambda t: 2_160.0))]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agnobench.adapters.storage import postgres_server as pg
-from agnobench.measure.registry import plugin
+from agnobench.core.registry import plugin
 from agnobench.scenario import load_scenario
 
 SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios" / "storage").glob("*.toml"))

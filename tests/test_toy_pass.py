@@ -1,57 +1,84 @@
-"""Adding a pass is its module plus one registry entry: a toy pass, end to end, with nothing else touched.
+"""Adding a kind of measurement is one folder: a toy pass, found and run end to end with nothing else touched.
 
-The toy pass lives in tests/toy_pass.py and is registered through the
-documented hook (``AGNOBENCH_PASSES`` for the CLI's processes, ``register``
-in this one). It runs in a real worker, lands in the results file under its
-own name, loads back typed, shows in the tables and its own section, and its
-declared metric gates in ``compare`` and exports with its Go unit.
+The toy pass is the folder ``tests/toy_site/toy_pass/`` (declaration, contract,
+engine, report, chart). It is found the two ways a pass is: dropped into
+``agnobench/passes/`` (mounted there for the in-process test, as a copy of the
+folder would be), and as an outside package through the ``agnobench.passes``
+entry point of the distribution beside it, which every process of a run sees
+(``PYTHONPATH``). It runs in a real worker, lands in the results file under its
+own name, loads back typed, shows in the tables with its own section and in
+the HTML page with its own chart, and its declared metric gates in ``compare``
+and exports with its Go unit.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+import agnobench.passes
 from agnobench.compare import compare_results
-from agnobench.measure import registry
+from agnobench.core import registry
+from agnobench.reporters.hooks import scenario_chart_hooks, sections_hooks
 from agnobench.reporters.sections import build_sections
 from agnobench.results import load_results
 from conftest import TESTS_DIR, ScenarioDir, run_cli
-from toy_pass import ToyResult
 
-ENV = {registry.ENV_VAR: "toy=toy_pass:PLUGIN",
-       "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")]))}
+TOY_SITE = TESTS_DIR / "toy_site"
+ENV = {"PYTHONPATH": os.pathsep.join(filter(None, [str(TOY_SITE), str(TESTS_DIR), os.environ.get("PYTHONPATH")]))}
 
 
 @pytest.fixture
-def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(registry.PASSES, "toy", "toy_pass:PLUGIN")
-    yield
-    registry._loaded.pop("toy", None)
+def mounted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The toy folder as ``agnobench/passes/toy/``: a copy in a directory on the package's search path."""
+    shutil.copytree(TOY_SITE / "toy_pass", tmp_path / "toy")
+    monkeypatch.setattr(agnobench.passes, "__path__", [*agnobench.passes.__path__, str(tmp_path)])
+    registry.forget()
+    yield tmp_path / "toy"
+    registry.forget()
 
 
+def test_a_folder_under_passes_is_a_pass_with_its_metric_report_and_chart_found(mounted: Path) -> None:
+    plugin = registry.plugin("toy")
+    assert plugin.params().toy_calls == 9 and registry.metric_info("toy_ns").go_unit == "toy-ns/op"
+    assert "agnobench.passes.toy" in registry.packages()
+    assert any(hook.__module__ == "agnobench.passes.toy.report" for hook in sections_hooks())
+    assert any(hook.__module__ == "agnobench.passes.toy.charts" for hook in scenario_chart_hooks())
+
+
+@pytest.mark.e2e
 def test_a_toy_pass_runs_end_to_end_through_worker_results_and_reporters(scenario_dir: ScenarioDir,
-                                                                           toy: None) -> None:
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     scenario_dir.write("toyed", "calib_ops:noop",
                        body='[measure]\npasses = ["toy"]\n[measure.params]\ntoy_calls = 9\ntoy_label = "hello"\n')
-    result = run_cli("run", "toyed.toml", "--quick", "--format", "md", "-o", "r.json", cwd=scenario_dir.path, env=ENV)
+    result = run_cli("run", "toyed.toml", "--quick", "--format", "md", "-o", "r.json", "--html", "r.html",
+                     cwd=scenario_dir.path, env=ENV)
     assert result.returncode == 0, result.stderr
     raw = json.loads((scenario_dir.path / "r.json").read_text())["scenarios"][0]
     assert raw["passes"]["toy"]["details"]["calls"] == 3  # its own quick rule: 9 // 3
     assert len(raw["metrics"]["toy_ns"]["samples"]) == 3 and raw["metrics"]["toy_ns"]["unit"] == "ns"
     assert "Toy pass" in result.stdout and "toy time" in result.stdout  # its section, its metric's label
+    assert "toyed: toy calls (hello)" in (scenario_dir.path / "r.html").read_text()  # its chart
 
-    loaded = load_results(scenario_dir.path / "r.json").scenarios[0]
-    assert loaded.result_of("toy") == ToyResult("hello", 3, raw["passes"]["toy"]["details"]["per_call_ns"])
-    titles = [s.title for s in build_sections([loaded])]
-    assert "Toy pass" in titles
+    monkeypatch.syspath_prepend(str(TOY_SITE))  # this process finds the entry point too
+    registry.forget()
+    try:
+        from toy_pass.contract import ToyResult
 
-    comparison = compare_results(load_results(scenario_dir.path / "r.json"), load_results(scenario_dir.path / "r.json"))
-    row = next(r for r in comparison.rows if r.metric == "toy_ns")
-    assert row.gated and row.rule.threshold_pct == 2.0
+        loaded = load_results(scenario_dir.path / "r.json").scenarios[0]
+        assert loaded.result_of("toy") == ToyResult("hello", 3, raw["passes"]["toy"]["details"]["per_call_ns"])
+        assert "Toy pass" in [s.title for s in build_sections([loaded])]
+        comparison = compare_results(load_results(scenario_dir.path / "r.json"),
+                                     load_results(scenario_dir.path / "r.json"))
+        row = next(r for r in comparison.rows if r.metric == "toy_ns")
+        assert row.gated and row.rule.threshold_pct == 2.0
+    finally:
+        registry.forget()
 
     exported = run_cli("export", "r.json", "--to", "go", cwd=scenario_dir.path, env=ENV)
     assert exported.returncode == 0, exported.stderr

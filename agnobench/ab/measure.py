@@ -27,7 +27,7 @@ from agnobench.ab.envs import SideEnv, side_environ
 from agnobench.ab.interleave import Estimate, PairBursts, estimate, schedule, side_medians
 from agnobench.ab.worker_proc import SideWorker, SideWorkerError
 from agnobench.compare.verdict import Verdict, decide
-from agnobench.metrics import MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT
+from agnobench.core.metrics import MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT
 from agnobench.scenario import Scenario
 
 STATUS_OK = "ok"

@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from agnobench.ab.measure import ScenarioAB
 from agnobench.ab.session import ABResult, metric_label
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.reporters.format import format_value
 
 _MARK = {"regression": "✗ regression", "improvement": "✓ improvement", "unchanged": "= unchanged",

@@ -19,7 +19,7 @@ from agnobench.ab.measure import (STATUS_FAILED, ABSettings, ScenarioAB, bursts_
 from agnobench.ab.sides import Side, SideKind, parse_side, repo_root, resolve_commit
 from agnobench.ab.worktrees import Worktrees
 from agnobench.environment import describe
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.scenario import Scenario
 
 SCHEMA = "agnobench-ab/1"

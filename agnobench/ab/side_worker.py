@@ -125,7 +125,7 @@ def _forked(fn: Callable[[], dict[str, Any]], reply: Reply) -> None:
 
 def _memory(op: Callable[[], Any], hold: int) -> dict[str, Any]:
     from agnobench.measure.pipeline import run_pass
-    from agnobench.measure.settings import MeasureSettings
+    from agnobench.core.settings import MeasureSettings
 
     output = run_pass("memory", op, MeasureSettings(), hold=hold)
     return {"samples": {name: list(values) for name, values in output.samples.items()}}

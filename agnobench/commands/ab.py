@@ -20,7 +20,7 @@ from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_c
 from agnobench.commands.compare import append_step_summary
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from agnobench.harness.signals import Interrupted, interruptible
-from agnobench.metrics import TIME_THRESHOLD_PCT
+from agnobench.core.metrics import TIME_THRESHOLD_PCT
 from agnobench.outputs import check_output_file, write_output
 
 SIDE_FORMS = "agno==VERSION (any pip requirement), a path to a Python project, git:REF, or current"

@@ -20,7 +20,7 @@ from agnobench.commands._common import fail_on_bad_input, stderr_console
 from agnobench.commands.ab import default_output, install_failure, progress_printer, settings_from
 from agnobench.errors import EXIT_OK, InputError
 from agnobench.harness.signals import Interrupted, interruptible
-from agnobench.metrics import TIME_THRESHOLD_PCT
+from agnobench.core.metrics import TIME_THRESHOLD_PCT
 from agnobench.outputs import check_output_file, write_output
 
 

@@ -71,8 +71,7 @@ def profile(
     check_references(chosen, Path.cwd())  # a reference that cannot import is bad input, before any work
 
     # Imported here: the profilers' modules load memray, which `agnobench list` should not pay for.
-    from agnobench.profile import artifacts as files
-    from agnobench.profile import summary
+    from agnobench.profile import artifacts as files, summary
     from agnobench.profile.errors import ProfileError, ProfilerUnavailable
 
     kind = "mem" if mem else "cpu"

@@ -18,14 +18,14 @@ from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED, InputError
 from agnobench.harness import layout
 from agnobench.harness.signals import Interrupted, interruptible
-from agnobench.measure.instructions import InstructionSettings, find_valgrind
-from agnobench.measure.settings import DEFAULT, QUICK, MeasureSettings
+from agnobench.passes.instructions.contract import NAME as INSTRUCTIONS
+from agnobench.passes.instructions.engine import find_valgrind
+from agnobench.core.settings import DEFAULT, QUICK, MeasureSettings
 from agnobench.outputs import check_output_file
 from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
 from agnobench.reporters.html.output import require_plotly, write_html
 from agnobench.reporters.html.report import render_run_html
-from agnobench.reporters.instructions import render_instructions_markdown, render_instructions_table
 from agnobench.reporters.json_ import render_json
 from agnobench.reporters.markdown import render_markdown
 from agnobench.packages import PACKAGES, union_packages
@@ -33,7 +33,7 @@ from agnobench.reporters.table import render_table
 from agnobench.results import ResultsFile, ScenarioResult
 from agnobench.runner import run_all
 from agnobench.scenario import Scenario
-from agnobench.service.override import GENERATORS, choose, with_generator
+from agnobench.passes.service.override import GENERATORS, choose, with_generator
 
 def _generator_name(name: str) -> str:
     if name not in GENERATORS:
@@ -74,8 +74,8 @@ def _measure(selected: list[Scenario], settings: MeasureSettings, quick: bool, i
         progress.console.print(_summary_line(result))
         progress.advance(task)
 
-    run_all(selected, settings, timing=not instructions_only_, instructions=InstructionSettings.for_run(quick)
-            if counting else None, on_progress=lambda message: progress.update(task, description=message),
+    run_all(selected, settings, timing=not instructions_only_, once=(INSTRUCTIONS,) if counting else (),
+            on_progress=lambda message: progress.update(task, description=message),
             on_result=keep, fresh_workers=fresh_workers)
 
 
@@ -187,10 +187,9 @@ def run(
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(results_file))
     elif fmt is OutputFormat.md:
-        sys.stdout.write(render_markdown(results_file.scenarios) + render_instructions_markdown(results_file.scenarios))
+        sys.stdout.write(render_markdown(results_file.scenarios))
     else:
         render_table(results_file.scenarios, stdout_console(), wide=wide)
-        render_instructions_table(results_file.scenarios, stdout_console())
     err.print(f"Results written to {path}")
     if html is not None:
         write_html(html, render_run_html(results_file, str(path)))

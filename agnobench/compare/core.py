@@ -16,7 +16,7 @@ from agnobench.compare.stats import TEST_NONE, Significance, change_pct, signifi
 from agnobench.compare.thresholds import TIME_RAW, TIME_REL, Rule, ThresholdPolicy
 from agnobench.compare.verdict import Verdict, decide
 from agnobench.errors import EXIT_FAILED, EXIT_INCONCLUSIVE, EXIT_OK, InputError
-from agnobench.metrics import is_known, metric_info
+from agnobench.core.registry import is_known, metric_info
 from agnobench.packages import package_changes
 from agnobench.results import Metric, ResultsFile, ScenarioResult
 from agnobench.runs import check_unique_names

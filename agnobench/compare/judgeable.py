@@ -33,7 +33,7 @@ from typing import Sequence
 
 from agnobench.compare.stats import change_pct
 from agnobench.compare.thresholds import SOURCE_DEFAULT, SOURCE_GLOBAL, TIME_RAW, TIME_REL, Rule
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.results import ScenarioResult
 from agnobench.results_merge import RUN_MEDIANS
 

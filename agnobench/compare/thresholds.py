@@ -1,7 +1,7 @@
 """How large a change must be before the gate calls it a regression, and which metrics gate.
 
 Defaults per kind of metric (each metric's ``gated`` and ``threshold_pct``
-in :mod:`agnobench.metrics`), because their noise differs by orders of
+in :mod:`agnobench.core.metrics`), because their noise differs by orders of
 magnitude on these machines:
 
 - wall time: ``TIME_THRESHOLD_PCT``, applied to the kernel-normalised
@@ -28,8 +28,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from agnobench.metrics import (INFO_THRESHOLD_PCT, INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT,  # noqa: F401
-                               TIME_THRESHOLD_PCT, metric_info)
+from agnobench.core.metrics import (INFO_THRESHOLD_PCT, INSTRUCTIONS_THRESHOLD_PCT,  # noqa: F401
+                                    MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT)
+from agnobench.core.registry import metric_info
 
 DEFAULT_ALPHA = 0.05
 

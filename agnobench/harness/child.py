@@ -60,7 +60,7 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
     """One line for the user and whether it is bad input (exit 2), for any failure of the work."""
     from agnobench.errors import InputError
     from agnobench.measure.forking import ChildError
-    from agnobench.measure.operation import ScenarioError
+    from agnobench.errors import ScenarioError
 
     if isinstance(exc, MemoryError):
         return {"error": "out of memory (MemoryError)", "bad_input": False}

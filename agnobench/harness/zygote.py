@@ -48,9 +48,9 @@ from agnobench.harness.isolation import NetworkLayers, die_with_parent_or_exit, 
 # What a scenario worker imports before it measures; each may fail (an extra not installed), the rest load.
 PRELOAD = (
     "agnobench.measure.worker", "agnobench.measure.operation", "agnobench.measure.pipeline", "agnobench.scenario",
-    "agnobench.measure.headline", "agnobench.measure.memory", "memray.reporters.module_tools",
-    "agnobench.measure.latency",
-    "agnobench.measure.batch", "agnobench.measure.variants", "agnobench.measure.concurrency",
+    "agnobench.passes.timing.engine", "agnobench.passes.memory.engine", "memray.reporters.module_tools",
+    "agnobench.passes.latency.engine",
+    "agnobench.passes.batch.engine", "agnobench.passes.variants.engine", "agnobench.passes.concurrency.engine",
     "agnobench.passes.timing", "agnobench.passes.memory", "agnobench.passes.latency", "agnobench.passes.batch",
     "agnobench.passes.variants", "agnobench.passes.concurrency",
     "agno.agent", "agno.team", "agno.workflow",

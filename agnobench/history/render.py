@@ -19,7 +19,7 @@ from tabulate import tabulate
 from agnobench.compare.core import MetricComparison
 from agnobench.compare.verdict import Verdict
 from agnobench.history.trends import JUDGED_BY, History, Mark, headline
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.packages import package_changes
 from agnobench.reporters.compare_rows import format_figure
 

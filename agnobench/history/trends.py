@@ -18,7 +18,7 @@ from agnobench.compare.core import MetricComparison, compare_scenario
 from agnobench.compare.thresholds import ThresholdPolicy
 from agnobench.compare.verdict import Verdict
 from agnobench.history.collect import Point
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 
 MARKED = (Verdict.regression, Verdict.improvement)
 # the figure a one-line summary leads with, first one a scenario has

@@ -31,7 +31,7 @@ from typing import Iterable, Iterator, Sequence
 from agnobench.errors import InputError
 from agnobench.inputfile import read_text
 from agnobench.measure.pipeline import add_derived
-from agnobench.metrics import is_known, metric_info, metrics_with
+from agnobench.core.registry import is_known, metric_info, metrics_with
 from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult
 
 GO_STANDARD_UNITS = ("ns/op", "B/op", "allocs/op")  # Go prints these first, in this order

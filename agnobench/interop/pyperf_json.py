@@ -41,7 +41,7 @@ from typing import Any, Sequence
 
 import pyperf
 
-from agnobench.metrics import metrics_with
+from agnobench.core.registry import metrics_with
 from agnobench.results import ResultsFile, ScenarioResult
 
 # The benchmark named after the scenario holds its time; every other exported metric is NAME:metric.

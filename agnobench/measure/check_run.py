@@ -42,7 +42,8 @@ from typing import Any, Callable
 
 from agnobench.measure import netguard
 from agnobench.measure.forking import ChildError, run_forked
-from agnobench.measure.operation import ScenarioError, check_operation
+from agnobench.errors import ScenarioError
+from agnobench.measure.operation import check_operation
 from agnobench.scenario import Scenario
 
 COUNT_CALLS = 3  # calls counted after the first: the first may import and fill caches

@@ -12,21 +12,10 @@ import functools
 import inspect
 from typing import Any, Callable
 
+from agnobench.errors import ScenarioError
 from agnobench.importing import import_reference
 from agnobench.measure.calls import AsyncOperation, Bursts, as_operation, burst_timer, shared_loop  # noqa: F401
 from agnobench.scenario import Scenario
-
-
-class ScenarioError(Exception):
-    """The scenario cannot be measured; the message says which part failed.
-
-    ``field`` is set when the fault is in the scenario file itself (a
-    reference that does not import): that is bad input, exit code 2.
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _resolve(scenario: Scenario, field_name: str) -> Callable[..., Any] | None:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping
 
 from agnobench.importing import import_reference
 from agnobench.measure.calls import as_operation
-from agnobench.measure.operation import ScenarioError
+from agnobench.errors import ScenarioError
 
 _TYPE_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string", list: "a list",
                dict: "a table"}

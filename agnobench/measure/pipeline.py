@@ -19,11 +19,10 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from agnobench.measure.params_schema import build_params
-from agnobench.measure.passes import PassContext, PassOutput
-from agnobench.measure.registry import plugin
-from agnobench.metrics import all_metrics, metric_info
-from agnobench.pass_records import decode_details, encode_details
+from agnobench.core.params_schema import build_params
+from agnobench.core.plugin import PassContext, PassOutput
+from agnobench.core.registry import plugin, all_metrics, metric_info
+from agnobench.core.pass_records import decode_details, encode_details
 from agnobench.results import Metric, PassRecord
 
 

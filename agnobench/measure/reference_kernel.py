@@ -6,7 +6,7 @@ measured in a slow phase looks slower, and two scenarios measured in
 different phases cannot be compared. The kernel does what agent
 construction does (objects with attributes, dicts, lists, f-strings,
 isinstance) and is timed in short bursts alternating with the op's
-(:mod:`agnobench.measure.timing`), so ``op / kernel`` stays put when the whole
+(:mod:`agnobench.passes.timing.bursts`), so ``op / kernel`` stays put when the whole
 machine slows down: ``time_per_op_rel``.
 """
 

@@ -24,7 +24,7 @@ def measure(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
     from agnobench.measure.check_run import run_check
     from agnobench.measure.operation import build_operation
     from agnobench.measure.pipeline import run_passes
-    from agnobench.measure.settings import MeasureSettings
+    from agnobench.core.settings import MeasureSettings
     from agnobench.scenario import load_scenario
 
     scenario = load_scenario(spec["scenario_path"])

@@ -62,7 +62,7 @@ def _run(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
         result = capture_memory(op, Path(spec["capture_path"]), Path(spec["retained_path"]), spec.get("ops"),
                                 bool(spec.get("quick")), bool(spec.get("native")), origins)
     else:
-        from agnobench.measure.memory import estimate_op_seconds
+        from agnobench.passes.memory.engine import estimate_op_seconds
 
         op_seconds = estimate_op_seconds(op)
         batch = max(1, int(BATCH_S / max(op_seconds, 1e-9)))

@@ -10,7 +10,7 @@ memray's profile hook makes CPython build.
 
 Those frames are the one thing memray records that does not happen without
 it: on CPython a profile hook materialises a frame object at every Python
-call. :func:`agnobench.measure.memory.profiler_frames_per_op` counts them for
+call. :func:`agnobench.passes.memory.engine.profiler_frames_per_op` counts them for
 the headline figure, exactly as ``agnobench run`` does;
 :func:`profiler_frames_by_site` also says where memray files each one (at the
 caller's line), so the per-site tables can leave them out too.
@@ -30,7 +30,7 @@ from typing import Any, Callable
 import memray
 
 from agnobench import tempdirs
-from agnobench.measure.memory import (
+from agnobench.passes.memory.engine import (
     ALLOCATING,
     _GENERATOR_FLAGS,
     estimate_op_seconds,
@@ -119,7 +119,7 @@ def profiler_frames_by_site(op: Operation, ops: int, origins: Origins) -> list[d
     memray charges the frame of a call to the caller's current line; the
     innermost agno frame on the caller's stack is recorded too, for the
     "where in agno" table. Same counting rule as
-    :func:`~agnobench.measure.memory.profiler_frames_per_op`.
+    :func:`~agnobench.passes.memory.engine.profiler_frames_per_op`.
     """
     seen: dict[int, Any] = {}
     sites: dict[tuple[Any, ...], list[int]] = {}

@@ -29,7 +29,7 @@ from memray import FileReader
 from memray._memray import compute_statistics
 from memray.reporters.stats import StatsReporter
 
-from agnobench.measure.memory import ALLOCATING
+from agnobench.passes.memory.engine import ALLOCATING
 from agnobench.profile.artifacts import MemoryArtifacts
 from agnobench.profile.flamegraphs import stack_totals, write_allocations_flamegraph, write_leaks_flamegraph
 from agnobench.profile.launch import result_or_raise, run_child

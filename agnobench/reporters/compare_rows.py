@@ -5,7 +5,7 @@ from __future__ import annotations
 from agnobench.compare import Comparison, MetricComparison, Verdict
 from agnobench.compare.judgeable import SOURCE_NO_RERUNS, SOURCE_RERUNS
 from agnobench.compare.stats import TEST_RANGES
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.reporters.format import format_bytes, format_ns
 
 COLUMNS = ["scenario", "metric", "baseline", "current", "change", "test", "threshold", "verdict"]

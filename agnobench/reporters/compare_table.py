@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agnobench.compare import Comparison, MetricComparison, Verdict
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.errors import EXIT_INCONCLUSIVE, EXIT_OK
 from agnobench.reporters.fit import WRAP_MIN, dropped_note, fit_columns, print_table
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, RIGHT_ALIGNED, cells, side_lists, summary_line

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from agnobench.metrics import metric_info
-from agnobench.passes.batch import BatchResult, CurvePoint
+from agnobench.core.registry import metric_info
+from agnobench.passes.batch.contract import BatchResult, CurvePoint
 from agnobench.reporters.format import format_bytes, format_ns, format_value
 from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
@@ -92,28 +92,3 @@ def document_sections(results: Sequence[ScenarioResult]) -> list[Section]:
                     columns=["scenario", "figure", "agno here", "document", "here ÷ document", "document source",
                              "N × one op (ours)"],
                     rows=rows, right={2, 3, 4, 6}, notes=notes, wrap=5)]
-
-
-def scaling_section(result: ScenarioResult) -> Section | None:
-    curve = _curve(result)
-    if not result.ok or len(curve) < 2:
-        return None
-    rows = [[f"{row.count:,}", format_ns(row.total_time_ns), format_ns(row.time_per_item_ns),
-             f"{row.time_mad_pct:.1f}%", format_bytes(row.total_retained_bytes),
-             format_bytes(row.retained_per_item_bytes), format_ns(row.multiplied_total_ns)]
-            for row in curve]
-    verdict = result.result_of("batch").verdict
-    notes = []
-    if verdict is not None:
-        notes.append(f"verdict: time per agent {verdict.time}, retained per agent {verdict.retained} "
-                     f"— {verdict.criterion}.")
-    notes.append("time: untraced, GC on; retained: tracemalloc with all N alive after a full collection; "
-                 "'N × one op' = N × the op timed alone.")
-    return Section(title=f"{result.name}: cost per agent with N alive",
-                   columns=["agents alive", "total time", "time/agent", "± MAD", "total retained",
-                            "retained/agent", "N × one op"],
-                   rows=rows, right=set(range(7)), notes=notes)
-
-
-def scaling_sections(results: Sequence[ScenarioResult]) -> list[Section]:
-    return [s for s in (scaling_section(r) for r in results) if s is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.reporters.go_vs_python import GoPythonTable
 from agnobench.reporters.side_by_side import SideBySide
 

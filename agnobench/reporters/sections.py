@@ -1,19 +1,18 @@
 """Every table of a run, in reading order, as :class:`Section` data.
 
 The run's output is a list of sections: one table per suite, and after each
-suite the tables its passes call for (each pass names its own in
-``PassPlugin.sections``: the concurrency matrix, the variant comparisons, the
-scaling curve), the document's arithmetic for the real-world suite, then the
+suite the tables its passes call for (each pass package's ``report.sections``,
+:mod:`agnobench.reporters.hooks`: the concurrency matrix, the variant
+comparisons, the scaling curve), the document's arithmetic for the real-world suite, then the
 side-by-side with reference figures. The rich and markdown reporters only lay
 them out, so both always show the same tables.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
-from agnobench.importing import import_reference
-from agnobench.measure.registry import plugins
+from agnobench.reporters.hooks import sections_hooks
 from agnobench.reporters.realworld import document_sections
 from agnobench.reporters.rows import build_reference_rows, reference_columns
 from agnobench.reporters.section import Section
@@ -22,17 +21,9 @@ from agnobench.results import ScenarioResult
 
 __all__ = ["Section", "build_sections"]
 
-SectionsFn = Callable[[Sequence[ScenarioResult]], list[Section]]
-
-
-def pass_section_builders() -> list[SectionsFn]:
-    """Each registered pass's own tables, in registry order (imported when a report is built)."""
-    return [import_reference(p.sections) for p in plugins() if p.sections]
-
-
 def build_sections(results: Sequence[ScenarioResult]) -> list[Section]:
     """Every table of a run, in reading order."""
-    builders = pass_section_builders()
+    builders = sections_hooks()
     sections: list[Section] = []
     for suite, members in suites_in_order(results):
         sections.append(suite_section(suite, members, results))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from agnobench.metrics import metric_info, metrics_with
+from agnobench.core.registry import metric_info, metrics_with
 from agnobench.reporters.compare_rows import format_figure
 from agnobench.results import ResultsFile
 

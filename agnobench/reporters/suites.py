@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from agnobench.metrics import CORE, EXTRA, HIDDEN, metric_info, metrics_with
+from agnobench.core.metrics import CORE, EXTRA, HIDDEN
+from agnobench.core.registry import metric_info, metrics_with
 from agnobench.reporters import noise
 from agnobench.reporters.format import format_ratio, format_value
 from agnobench.reporters.harness_notes import hook_notes, thread_notes

@@ -1,6 +1,6 @@
 """Workloads of the concurrency suite: what each concurrent worker does.
 
-Each factory returns a :class:`~agnobench.measure.concurrency.Workload`. Every
+Each factory returns a :class:`~agnobench.passes.concurrency.engine.Workload`. Every
 call carries a token unique to it; the agent is named after it (creation) or
 asked it (runs), and ``verify`` checks the answer is about that token and no
 other, so cross-talk between workers fails the scenario.
@@ -15,7 +15,7 @@ from agno.agent import Agent
 from agnobench.adapters.agno.creation import shared_parts
 from agnobench.adapters.agno.execution import RunCheckError, expect_run
 from agnobench.adapters.agno.mock_model import MockModel
-from agnobench.measure.concurrency import Workload
+from agnobench.passes.concurrency.engine import Workload
 
 IO_LATENCY_S = 0.01  # the I/O-bound variants' simulated LLM wait per model call
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agnobench.model import Model
+from agnobench.core.model import Model
 
 
 @dataclass

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from agnobench.reporters.format import format_bytes, format_ns, format_value
-from agnobench.reporters.html.data import (ConcurrencyChart, FrameworkChart, LatencyChart, MetricChart,
-                                           SaturationSeries, ScalingCurve, VariantChart)
+from agnobench.reporters.format import format_ns, format_value
+from agnobench.reporters.html.data import LatencyChart, MetricChart
 
 REFERENCE_STYLES = [("diamond", "#54a24b"), ("star", "#b279a2"), ("triangle-up", "#f58518"), ("square", "#72b7b2"),
                     ("cross", "#ff9da6"), ("x", "#9d755d")]
 _reference_style: dict[str, tuple[str, str]] = {}  # one look per reference across every chart of a page
-MODE_COLOURS = {"threads": "#1f77b4", "processes": "#d62728", "asyncio": "#2ca02c"}
 LOG_SPREAD = 30.0  # values further apart than this share a log axis
 
 
@@ -49,7 +47,7 @@ def value_axis(title: str, values: Sequence[float]) -> dict[str, Any]:
                 rangemode=None if log else "tozero")
 
 
-def _layout(title: str, **extra: Any) -> dict[str, Any]:
+def layout(title: str, **extra: Any) -> dict[str, Any]:
     # legend under the plot, clear of x labels that plotly tilts when scenario names crowd
     layout: dict[str, Any] = dict(title=dict(text=title, font=dict(size=14)), height=400,
                                   margin=dict(l=60, r=20, t=60, b=40),
@@ -82,7 +80,7 @@ def metric_figure(chart: MetricChart) -> Any:
     title = f"{chart.suite}: {chart.label}"
     if chart.not_measured:
         title += f"<br><sub>not measured: {', '.join(chart.not_measured)}</sub>"
-    fig.update_layout(**_layout(title, yaxis=value_axis(unit, everything)))
+    fig.update_layout(**layout(title, yaxis=value_axis(unit, everything)))
     return fig
 
 
@@ -95,96 +93,6 @@ def latency_figure(chart: LatencyChart) -> Any:
     for label, per_scenario in chart.percentiles.items():
         fig.add_bar(name=label, x=chart.scenarios, y=[v / scale if v else None for v in per_scenario],
                     hovertext=[format_ns(v) if v else "—" for v in per_scenario])
-    fig.update_layout(**_layout(f"{chart.suite}: latency percentiles", barmode="group",
+    fig.update_layout(**layout(f"{chart.suite}: latency percentiles", barmode="group",
                                 yaxis=value_axis(unit, values)))
-    return fig
-
-
-def scaling_figure(curve: ScalingCurve) -> Any:
-    import plotly.graph_objects as go
-
-    t_scale, t_unit = scale_for("ns", curve.time_per_item_ns)
-    b_scale, b_unit = scale_for("B", curve.retained_per_item_bytes)
-    fig = go.Figure()
-    fig.add_scatter(name="time per agent", x=curve.counts, y=[v / t_scale for v in curve.time_per_item_ns],
-                    mode="lines+markers", hovertext=[format_ns(v) for v in curve.time_per_item_ns])
-    if any(curve.single_op_ns):
-        fig.add_scatter(name="one op timed alone ('N × one op')", x=curve.counts,
-                        y=[v / t_scale for v in curve.single_op_ns], mode="lines", line=dict(dash="dash"))
-    fig.add_scatter(name="retained per agent", x=curve.counts, y=[v / b_scale for v in curve.retained_per_item_bytes],
-                    mode="lines+markers", yaxis="y2", hovertext=[format_bytes(v) for v in curve.retained_per_item_bytes])
-    title = f"{curve.scenario}: cost per agent with N alive" + (f"<br><sub>{curve.verdict}</sub>" if curve.verdict else "")
-    fig.update_layout(**_layout(title, xaxis=dict(title="agents alive", type="log"),
-                                yaxis=dict(title=f"time/agent ({t_unit})", rangemode="tozero"),
-                                yaxis2=dict(title=f"retained/agent ({b_unit})", overlaying="y", side="right",
-                                            rangemode="tozero")))
-    return fig
-
-
-def concurrency_figure(chart: ConcurrencyChart) -> Any:
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    variants = sorted({s.variant for s in chart.series if not s.control})
-    dashes = ["solid", "dot", "dashdot", "longdash"]
-    for series in chart.series:
-        if series.control:
-            style = dict(color="#7f7f7f", dash="dash", width=2)
-            name = f"control (pure Python) · {series.mode}"
-        else:
-            style = dict(color=MODE_COLOURS.get(series.mode), dash=dashes[variants.index(series.variant) % len(dashes)])
-            name = f"{series.variant} · {series.mode}"
-        fig.add_scatter(name=name, x=series.workers, y=series.speedups, mode="lines+markers", line=style)
-    for label, (workers, ideal) in chart.ideals.items():
-        fig.add_scatter(name=label, x=workers, y=ideal, mode="lines", line=dict(color="black", width=1, dash="dot"))
-    fig.update_layout(**_layout(f"{chart.scenario}: speedup against workers ({chart.cpus} CPUs)", height=420,
-                                xaxis=dict(title="workers", type="log", tickvals=sorted({w for s in chart.series
-                                                                                        for w in s.workers})),
-                                yaxis=dict(title="speedup vs 1 worker", rangemode="tozero")))
-    return fig
-
-
-def variant_figure(chart: VariantChart) -> Any:
-    import plotly.graph_objects as go
-
-    scale, unit = scale_for("ns", chart.time_per_call_ns)
-    colours = ["#e45756" if v == chart.subject else "#9d9d9d" if v == chart.baseline else "#4c78a8"
-               for v in chart.variants]
-    fig = go.Figure(go.Bar(x=chart.variants, y=[v / scale for v in chart.time_per_call_ns], marker_color=colours,
-                           hovertext=[format_ns(v) for v in chart.time_per_call_ns], name="time/call"))
-    fig.update_layout(**_layout(f"{chart.scenario}: variants (grey baseline, red subject)",
-                                yaxis=value_axis(unit, chart.time_per_call_ns)))
-    return fig
-
-
-def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Any:
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("requests/s", "latency p50 / p99 (ms)"))
-    for index, s in enumerate(series):
-        colour = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"][index % 5]
-        fig.add_scatter(name=f"{s.label} req/s", x=s.concurrency, y=s.requests_per_sec, mode="lines+markers",
-                        line=dict(color=colour), row=1, col=1)
-        for values, label, dash in ((s.p50_ns, "p50", "solid"), (s.p99_ns, "p99", "dash")):
-            if any(v is not None for v in values):
-                fig.add_scatter(name=f"{s.label} {label}", x=s.concurrency,
-                                y=[v / 1e6 if v is not None else None for v in values], mode="lines+markers",
-                                line=dict(color=colour, dash=dash), row=1, col=2)
-    fig.update_xaxes(type="log", title_text="connections (closed loop)")
-    fig.update_layout(**_layout(f"{scenario}: saturation", height=400))
-    return fig
-
-
-def framework_figure(chart: FrameworkChart) -> Any:
-    import plotly.graph_objects as go
-
-    from agnobench.metrics import metric_info
-
-    unit = metric_info(chart.metric).unit
-    scale, label = scale_for(unit, chart.values)
-    colours = ["#e45756" if f.lower() == "agno" else "#4c78a8" for f in chart.frameworks]
-    fig = go.Figure(go.Bar(x=chart.frameworks, y=[v / scale for v in chart.values], marker_color=colours,
-                           hovertext=[format_value(unit, v) for v in chart.values]))
-    fig.update_layout(**_layout(f"frameworks: {chart.measure} ({metric_info(chart.metric).label})",
-                                yaxis=value_axis(label, chart.values)))
     return fig

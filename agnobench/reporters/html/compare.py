@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from agnobench.compare import Comparison, Verdict
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.reporters.compare_rows import COLUMNS, NOTES, RIGHT_ALIGNED, cells, side_lists, summary_line
 from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page

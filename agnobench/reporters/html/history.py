@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from agnobench.compare.verdict import Verdict
 from agnobench.history.render import COLUMNS, NOTES, lines, mark_text
 from agnobench.history.trends import History, Trend
-from agnobench.metrics import metric_info
+from agnobench.core.registry import metric_info
 from agnobench.reporters.format import format_value
 from agnobench.reporters.html.charts import scale_for
 from agnobench.reporters.html.escaping import text

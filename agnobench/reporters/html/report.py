@@ -2,9 +2,9 @@
 
 The tables are the reporters' own :class:`Section` objects (``build_sections``),
 so the page shows exactly the tables and notes the terminal shows. Each section
-goes into its suite's part of the page; a chart about one scenario (the
-concurrency matrix, the scaling curve, the saturation curves, the variants)
-stands beside the table about that scenario.
+goes into its suite's part of the page; a chart about one scenario (each pass
+draws its own: the concurrency matrix, the scaling curve, the saturation
+curves, the variants) stands beside the table about that scenario.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from agnobench.reporters.html import charts, data, storage_charts
+from agnobench.reporters.hooks import scenario_chart_hooks, suite_chart_hooks
+from agnobench.reporters.html import charts, data
 from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import facts_section, section_html
@@ -54,6 +55,7 @@ def settings_facts(results: ResultsFile) -> dict[str, object]:
 
 
 def _suite_charts(suite: str, members: Sequence[ScenarioResult]) -> list[Any]:
+    """The metric charts every suite gets, then each pass's own (its package's ``charts.suite_charts``)."""
     figures = []
     metric = data.metric_chart(suite, members, data.CHART_METRICS[0])
     if metric is not None:
@@ -65,30 +67,14 @@ def _suite_charts(suite: str, members: Sequence[ScenarioResult]) -> list[Any]:
         chart = data.metric_chart(suite, members, name)
         if chart is not None:
             figures.append(charts.metric_figure(chart))
-    saturation = [s for r in members for s in data.saturation_series(r)]
-    if len({s.label.split(" · ")[0] for s in saturation}) > 1:  # several servers: one chart, control beside agno
-        figures.append(charts.saturation_figure(f"{suite} (all servers)", saturation))
-    if suite == data.FRAMEWORKS_SUITE:
-        figures += [charts.framework_figure(c) for c in data.framework_charts(members)]
-    figures += storage_charts.turn_cost_figures(members)  # per-turn cost against the turn (storage suite)
+    for hook in suite_chart_hooks():
+        figures += hook(suite, members)
     return figures
 
 
 def _scenario_charts(result: ScenarioResult) -> list[ScenarioChart]:
-    out = []
-    matrix = data.concurrency_chart(result)
-    if matrix is not None:
-        out.append(ScenarioChart(result.name, charts.concurrency_figure(matrix)))
-    curve = data.scaling_curve(result)
-    if curve is not None:
-        out.append(ScenarioChart(result.name, charts.scaling_figure(curve)))
-    variants = data.variant_chart(result)
-    if variants is not None:
-        out.append(ScenarioChart(result.name, charts.variant_figure(variants)))
-    saturation = data.saturation_series(result)
-    if saturation:
-        out.append(ScenarioChart(result.name, charts.saturation_figure(result.name, saturation)))
-    return out
+    """Each pass's charts about one scenario (its package's ``charts.scenario_charts``)."""
+    return [ScenarioChart(result.name, figure) for hook in scenario_chart_hooks() for figure in hook(result)]
 
 
 def _group_of(section: Section, suite_of: dict[str, str]) -> str:
