@@ -15,6 +15,10 @@ import pytest
 
 TESTS_DIR = Path(__file__).resolve().parent
 
+# A result model loaded with a key it does not know is an error here, in this process and every one it starts
+# (agnobench/core/model.py): an engine that misspells a field fails its test instead of losing the figure.
+os.environ["AGNOBENCH_STRICT_MODELS"] = "1"
+
 
 @dataclass
 class CliResult:

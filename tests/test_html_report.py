@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from agnobench.reporters.html.data import (concurrency_chart, framework_charts, metric_chart, saturation_series,
-                                           scaling_curve)
+from agnobench.passes.batch.charts import scaling_curve
+from agnobench.passes.cold_import.charts import framework_charts
+from agnobench.passes.concurrency.charts import concurrency_chart
+from agnobench.passes.service.charts import saturation_series
+from agnobench.reporters.html.data import metric_chart
 from agnobench.reporters.html.report import build_parts, render_run_html
 from agnobench.reporters.sections import build_sections
 from agnobench.results import Metric, ScenarioResult, load_results, save_results

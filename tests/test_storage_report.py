@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from agnobench.passes.storage.turn_growth import TurnPoint, verdicts
-from agnobench.passes.storage.report import growth_sections, leak_sections, sessions_sections
+from agnobench.passes.leak.report import sections as leak_sections
+from agnobench.passes.storage.report import growth_sections, sessions_sections
 from agnobench.results import Metric, PassRecord, ScenarioResult
 
 

@@ -3,25 +3,34 @@
 A pass's result is a dataclass; :class:`Model` gives it ``to_dict`` and
 ``from_dict`` from its field types (nested dataclasses, ``list[...]`` and
 ``dict[str, ...]`` of them, optionals), so a pass declares fields, not
-serialisation code. ``from_dict`` ignores keys it does not know and lets
-absent ones take their defaults, so a newer or older file still loads; a
-value of the wrong shape raises ``TypeError`` (the loader names the field).
+serialisation code. ``from_dict`` lets absent keys take their defaults, so
+an older file still loads; a value of the wrong shape raises ``TypeError``
+(the loader names the field). A key it does not know is ignored, so a file
+from a newer version still loads — except under ``AGNOBENCH_STRICT_MODELS=1``
+(the test suite sets it, for every process it starts), where it is a
+``TypeError`` too: an engine that misspells a field fails its tests instead
+of losing the figure.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import types
 import typing
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 M = TypeVar("M", bound="Model")
+STRICT_ENV = "AGNOBENCH_STRICT_MODELS"
 
 
-@lru_cache(maxsize=None)
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _decode(kind: Any, value: Any) -> Any:
@@ -60,6 +69,8 @@ def _decode(kind: Any, value: Any) -> Any:
 def from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
     hints = _hints(cls)
     known = {f.name for f in dataclasses.fields(cls) if f.init}
+    if os.environ.get(STRICT_ENV) == "1" and (unknown := sorted(set(data) - known)):
+        raise TypeError(f"{cls.__name__} has no field {', '.join(map(repr, unknown))}")
     return cls(**{k: _decode(hints[k], v) for k, v in data.items() if k in known})
 
 
@@ -67,8 +78,9 @@ class Model:
     """Mixin for a dataclass that goes into a results file."""
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        return dataclasses.asdict(cast(Any, self))  # a Model is always a dataclass
 
     @classmethod
     def from_dict(cls: type[M], data: dict[str, Any]) -> M:
-        return from_dict(cls, data)  # type: ignore[no-any-return]
+        built: M = from_dict(cls, data)
+        return built

@@ -22,4 +22,5 @@ def decode_details(name: str, data: JSON) -> Model | JSON:
     """Typed details of pass ``name`` (raises TypeError/ValueError when they do not fit its model)."""
     if name not in known_passes() or data is None:
         return data
-    return plugin(name).decode(data)
+    decoded: Model = plugin(name).decode(data)
+    return decoded

@@ -130,7 +130,8 @@ class PassPlugin(Generic[P, R]):
         """The typed result of a results file's ``passes.<name>.details``."""
         if not isinstance(data, dict):
             raise TypeError(f"pass {self.name}: details must be an object, got {type(data).__name__}")
-        return self.result.from_dict(data)
+        built: R = self.result.from_dict(data)
+        return built
 
 
 AnyPlugin = PassPlugin[Any, Any]

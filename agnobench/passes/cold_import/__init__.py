@@ -61,7 +61,7 @@ def in_fresh_interpreters() -> None:
     """The operation of a cold-import scenario: nothing in the worker; the pass spawns the interpreters."""
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[ColdImportParams]) -> PassOutput[ColdImportResult]:
     import os
 
     from agnobench.passes.cold_import.engine import measure_cold_import

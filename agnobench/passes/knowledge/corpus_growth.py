@@ -86,7 +86,7 @@ class GrowthResult(Model):
     rounds: int = 0
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[GrowthParams]) -> PassOutput[GrowthResult]:
     from agnobench.passes.knowledge.growth import GrowthPlan, growth_child, growth_verdict
     from agnobench.measure.forking import run_forked
 

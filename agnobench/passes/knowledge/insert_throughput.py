@@ -60,7 +60,7 @@ class InsertResult(Model):
         return float(statistics.median(getattr(r, key) for r in self.rounds)) if self.rounds else 0.0
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[InsertParams]) -> PassOutput[InsertResult]:
     from agnobench.passes.knowledge.throughput import InsertPlan, insert_child
     from agnobench.measure.forking import run_forked
 

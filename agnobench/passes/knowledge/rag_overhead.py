@@ -57,7 +57,7 @@ class RagResult(Model):
     rows: list[RagRow] = field(default_factory=list)
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[RagParams]) -> PassOutput[RagResult]:
     from agnobench.passes.knowledge.rag import BASELINE, SUBJECT, RagPlan, rag_child
     from agnobench.measure.forking import run_forked
 

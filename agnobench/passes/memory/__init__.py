@@ -16,7 +16,7 @@ class MemoryResult(Model):
     profiler_frames_removed_per_op: float = 0.0  # frame objects memray's profile hook forced, subtracted
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[NoParams]) -> PassOutput[MemoryResult]:
     from agnobench.measure.forking import run_forked
     from agnobench.passes.memory.engine import measure_memory  # memray: worker only
 

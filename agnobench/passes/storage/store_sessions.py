@@ -43,7 +43,7 @@ class SessionsResult(Model):
     cells: list[SessionCell] = field(default_factory=list)
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[SessionsParams]) -> PassOutput[SessionsResult]:
     from agnobench.passes.storage.sessions import concurrency
 
     p: SessionsParams = ctx.params

@@ -92,7 +92,7 @@ def verdicts(points: list[TurnPoint]) -> list[MetricVerdict]:
     return found
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[TurnGrowthParams]) -> PassOutput[TurnGrowthResult]:
     from agnobench.passes.storage.growth import grow
 
     p: TurnGrowthParams = ctx.params

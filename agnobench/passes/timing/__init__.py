@@ -61,7 +61,7 @@ METRICS = (
 )
 
 
-def run(ctx: PassContext) -> PassOutput:
+def run(ctx: PassContext[NoParams]) -> PassOutput[TimingResult]:
     from agnobench.passes.timing.engine import measure_time  # forks children: worker only
 
     timing = measure_time(ctx.op, ctx.settings, ctx.progress)
