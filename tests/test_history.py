@@ -14,7 +14,8 @@ from agnobench.results import ResultsFile, ScenarioResult, save_results
 from gate_files import ENVIRONMENT, failed, invoke, noisy, scenario
 
 DATA = Path(__file__).resolve().parent / "data"
-OLD_RUN = DATA / "run-schema1.json"
+REAL_RUN = DATA / "run-quick.json"  # a real quick run, trimmed
+SCHEMA1_RUN = DATA / "run-schema1.json"  # the same run as agnobench 0.1 wrote it (schema agnobench/1)
 
 
 def git(commit: str, when: str, dirty: bool = False) -> dict:
@@ -102,10 +103,10 @@ def test_failed_point_breaks_no_trend(tmp_path: Path) -> None:
     assert history.marks == []
 
 
-def test_old_schema_files_are_read(tmp_path: Path) -> None:
-    old = json.loads(OLD_RUN.read_text())
-    assert old["schema"] == "agnobench/1" and "git" not in old["environment"]
-    (tmp_path / "old.json").write_text(OLD_RUN.read_text())
+def test_real_run_files_without_git_are_read(tmp_path: Path) -> None:
+    old = json.loads(REAL_RUN.read_text())
+    assert "git" not in old["environment"]
+    (tmp_path / "old.json").write_text(REAL_RUN.read_text())
     newer = dict(old, created="2026-12-02T08:00:00+00:00")
     (tmp_path / "new.json").write_text(json.dumps(newer))
     out = invoke("history", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--format", "json")
@@ -115,6 +116,11 @@ def test_old_schema_files_are_read(tmp_path: Path) -> None:
     names = {row["scenario"] for row in data["summary"]}
     assert {"agent-create-simple", "parallel-run", "scaling-curve"} <= names
     assert data["marks"] == []  # the same samples twice: nothing moved
+
+
+def test_an_agnobench_0_1_file_is_refused_in_one_line() -> None:
+    out = invoke("history", str(SCHEMA1_RUN), str(REAL_RUN))
+    assert out.returncode == 2 and "agnobench 0.1" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_bad_input_is_one_line(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from conftest import run_cli
 from gate_files import invoke, noisy, scenario, write
 
 DATA = Path(__file__).resolve().parent / "data"
-OLD_RUN = DATA / "run-schema1.json"  # a real quick run, trimmed, written by agnobench 0.1 (schema agnobench/1)
+REAL_RUN = DATA / "run-quick.json"  # a real quick run, trimmed
 
 pytest.importorskip("plotly", reason="the HTML report needs plotly: pip install -e '.[html]'")
 
@@ -62,7 +62,7 @@ def _framework(name: str, time_ns: float) -> ScenarioResult:
 
 
 def with_new_suites(path: Path) -> Path:
-    results = load_results(OLD_RUN)
+    results = load_results(REAL_RUN)
     results.scenarios += [_service("service-control", [900.0, 4000.0, 4100.0]),
                           _service("service-agentos", [300.0, 700.0, 720.0]),
                           _framework("agno-run", 65_000.0), _framework("langgraph-run", 303_000.0)]
@@ -79,8 +79,8 @@ def test_service_and_framework_accessors(tmp_path: Path) -> None:
     assert [(c.measure, c.frameworks) for c in charts] == [("run", ["agno", "langgraph"])]
 
 
-def test_accessors_read_the_old_schema() -> None:
-    results = load_results(OLD_RUN).scenarios
+def test_accessors_read_a_real_quick_run() -> None:
+    results = load_results(REAL_RUN).scenarios
     by_name = {r.name: r for r in results}
     creation = [r for r in results if r.suite == "creation"]
     chart = metric_chart("creation", creation, "time_per_op_ns")
@@ -97,8 +97,8 @@ def test_accessors_read_the_old_schema() -> None:
 
 
 def test_every_section_is_on_the_page_beside_its_charts() -> None:
-    results = load_results(OLD_RUN)
-    html = render_run_html(results, str(OLD_RUN))
+    results = load_results(REAL_RUN)
+    html = render_run_html(results, str(REAL_RUN))
     for section in build_sections(results.scenarios):
         assert section.title.replace("&", "&amp;").replace("'", "&#x27;") in html
         for note in section.notes[:1]:
@@ -156,7 +156,7 @@ def test_the_browser_check_sees_requests_and_errors(tmp_path: Path) -> None:
 
 
 def test_html_write_errors_are_one_line(tmp_path: Path) -> None:
-    result = invoke("report", str(OLD_RUN), "--html", str(tmp_path))
+    result = invoke("report", str(REAL_RUN), "--html", str(tmp_path))
     assert result.returncode == 2 and "--html" in result.stderr and "directory" in result.stderr
 
 

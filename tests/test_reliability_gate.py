@@ -114,10 +114,3 @@ def test_compare_on_go_benchmark_text_points_at_import_go(tmp_path: Path) -> Non
         assert_clean(result, 2, tmp_path, one_line=True)
         assert error_line(result) == (f"error: {go}: is Go benchmark text, not an agnobench results file: "
                                       f"convert it first with `agnobench import-go {go} -o bench.json`")
-
-
-def test_merge_lives_beside_the_results_and_the_old_import_still_works() -> None:
-    from agnobench.compare.merge import merge_results as old
-    from agnobench.results_merge import merge_results
-
-    assert old is merge_results

@@ -21,7 +21,7 @@ not import agno, pyperf, memray or the user's code. Import heavy things inside
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Mapping, Protocol, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 from agnobench.core.metrics import MetricInfo
 from agnobench.core.model import Model
@@ -57,8 +57,7 @@ class PassContext(Generic[P]):
 
     ``params`` is an instance of the plugin's params dataclass, already
     validated when the scenario file loaded and, under ``--quick``, already
-    reduced by the plugin's quick rule. ``raw_params`` is the scenario's whole
-    ``[measure.params]`` table, for references resolved at run time.
+    reduced by the plugin's quick rule.
     """
 
     name: str
@@ -67,7 +66,6 @@ class PassContext(Generic[P]):
     params: P
     hold: int
     progress: Callable[[str], None] = lambda _: None
-    raw_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,10 +74,6 @@ class PassOutput(Generic[R]):
 
     samples: dict[str, list[float]] = field(default_factory=dict)
     details: R | None = None
-
-
-class Checkable(Protocol):
-    def check(self) -> None: ...
 
 
 def _same(params: P) -> P:

@@ -19,7 +19,6 @@ class MeasureSettings:
     # outlasted one run (~2.5 s) of a scenario. --quick neither waits nor times again.
     slow_wait_s: float = 2.5
     value_pairs: int = 10  # pairs pooled into one value of time_per_op_ns (~10 ms of op calls, as pyperf's)
-    values: int = 0  # kept for results files of agnobench/1; unused
     hold: int = 500  # results held alive at once for retained_bytes_per_op
     memory_rounds: int = 2  # retained/allocation samples: the same to the byte from round to round for
     # most ops, so a third round added ~0.5 s per scenario and no information (the gate compares ranges)

@@ -36,7 +36,7 @@ def run_passes(scenario: Any, settings: Any, op: Callable[[], Any], hold: int,
         if settings.quick:
             params = p.quick(params)
         ctx = PassContext(name=scenario.name, op=op, settings=settings, params=params, hold=hold,
-                          progress=progress, raw_params=scenario.measure.params)
+                          progress=progress)
         started = time.monotonic()
         output = p.run(ctx)
         out[name] = {"samples": output.samples, "details": encode_details(output.details),
@@ -50,7 +50,7 @@ def run_pass(name: str, op: Callable[[], Any], settings: Any, hold: int = 10, **
     typed = build_params(p.params, params, f"<{name} params>")
     if settings.quick:
         typed = p.quick(typed)
-    return p.run(PassContext(name=name, op=op, settings=settings, params=typed, hold=hold, raw_params=params))
+    return p.run(PassContext(name=name, op=op, settings=settings, params=typed, hold=hold))
 
 
 def metrics_from_samples(samples: dict[str, list[float]]) -> dict[str, Metric]:

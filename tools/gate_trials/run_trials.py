@@ -61,7 +61,7 @@ def run_plan(plan: list[tuple[str, int]], trials: int, out_dir: Path, extra: lis
 
 
 def _load_side(out_dir: Path, trial: int, label: str, rounds: int):
-    from agnobench.compare.merge import merge_results
+    from agnobench.results_merge import merge_results
     from agnobench.results import load_results
 
     paths = [out_dir / f"{trial:02d}-r{r}-{label}.json" for r in range(rounds)]

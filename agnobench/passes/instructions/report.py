@@ -27,7 +27,8 @@ def instruction_rows(results: Sequence[ScenarioResult]) -> list[list[str]]:
         if metric is None or record is None or not isinstance(record.details, InstructionResult):
             continue
         spread = 100 * (metric.mad or 0.0) / metric.median if metric.median else 0.0
-        n1, n2 = (record.details.instruction_ops_per_region or ["?", "?"])[:2]
+        ops = record.details.instruction_ops_per_region
+        n1, n2 = (str(ops[0]), str(ops[1])) if len(ops) >= 2 else ("?", "?")
         rows.append([result.name, f"{metric.median:,.1f}", f"{spread:.3f}%", str(len(metric.samples)),
                      f"{n1}→{n2}", record.details.instruction_aslr or "?"])
     return rows

@@ -17,7 +17,6 @@ class VariantsParams:
     variants: dict[str, str] = field(default_factory=dict)  # name = "module:factory" of the variant's op
     subject: str = ""  # default: the last variant
     baseline: str = ""  # default: the first, when there are two or more
-    subject_metric: str = ""  # deprecated: the pass's metrics are its own now (passes.variants)
     items_per_call: int = 1  # a call that serves N requests reports time per request
     variant_rounds: int = 3
     variant_budget_s: float = 0.6

@@ -147,7 +147,7 @@ def measure_variants(ctx: PassContext[VariantsParams]) -> PassOutput[VariantsRes
         if name and name not in ops:
             raise ScenarioError(f"measure.params.{key}: {name!r} is not one of the variants ({', '.join(names)})",
                                 field=f"measure.params.{key}")
-    subject_metric = params.subject_metric or "time_per_op_ns"
+    subject_metric = "time_per_op_ns"
     items, rounds, budget_s = params.items_per_call, params.variant_rounds, params.variant_budget_s
     calls, warmups = params.variant_calls, params.variant_warmups
 

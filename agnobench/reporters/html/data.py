@@ -9,10 +9,10 @@ results in place of the flat ``details`` dict) only this module changes.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from agnobench.core.model import Model
 from agnobench.core.registry import metric_info
 from agnobench.reporters.machine_speed import HEADLINE as TIME_HEADLINE
 from agnobench.results import ScenarioResult
@@ -20,20 +20,10 @@ from agnobench.results import ScenarioResult
 CONTROL = "control"
 
 
-def pass_details(result: ScenarioResult, name: str, legacy_key: str | None = None) -> dict[str, Any]:
-    """One pass's details as a plain dict: the typed per-pass result when there is one, else the flat key."""
-    result_of = getattr(result, "result_of", None)
-    typed = result_of(name) if callable(result_of) else None
-    if typed is not None:
-        to_dict = getattr(typed, "to_dict", None)
-        if callable(to_dict):
-            typed = to_dict()
-        elif dataclasses.is_dataclass(typed) and not isinstance(typed, type):
-            typed = dataclasses.asdict(typed)
-        if isinstance(typed, dict):
-            return typed
-    flat = result.details.get(legacy_key or name)
-    return flat if isinstance(flat, dict) else {}
+def pass_details(result: ScenarioResult, name: str) -> dict[str, Any]:
+    """One pass's details as a plain dict (its typed result's fields), or {} when it did not run."""
+    typed = result.result_of(name)
+    return typed.to_dict() if isinstance(typed, Model) else {}
 
 
 @dataclass(frozen=True)
