@@ -20,7 +20,8 @@ from agnobench.passes.service.charts import saturation_series
 from agnobench.reporters.html.data import metric_chart
 from agnobench.reporters.html.report import build_parts, render_run_html
 from agnobench.reporters.sections import build_sections
-from agnobench.results import Metric, ScenarioResult, load_results, save_results
+from agnobench.passes.service.results import ServiceResult
+from agnobench.results import Metric, PassRecord, ScenarioResult, load_results, save_results
 from browser import find_chromium, open_page
 from conftest import run_cli
 from gate_files import invoke, noisy, scenario, write
@@ -50,11 +51,12 @@ def _assert_clean(page_path: Path, min_charts: int) -> dict:
 
 def _service(name: str, per_level_rps: list[float]) -> ScenarioResult:
     """The service pass's details as its typed result writes them (runs → levels → load)."""
-    levels = [{"load": {"connections": c, "duration_s": 2.0, "good": int(rps * 2),
+    levels = [{"load": {"generator": "wrk", "connections": c, "duration_s": 2.0, "good": int(rps * 2),
                         "latency": {"p50": 1e6 * c / rps * 1000, "p99": 3e6 * c / rps * 1000}}}
               for c, rps in zip([1, 10, 100], per_level_rps)]
+    details = ServiceResult.from_dict({"runs": [{"workers": 1, "generator": "wrk", "levels": levels}]})
     return ScenarioResult(name=name, suite="service", metrics={"requests_per_sec": Metric.single(max(per_level_rps))},
-                          details={"service": {"runs": [{"workers": 1, "levels": levels}]}})
+                          passes={"service": PassRecord(details=details)})
 
 
 def _framework(name: str, time_ns: float) -> ScenarioResult:

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from agnobench.core.registry import metric_info
 from agnobench.passes.batch.contract import BatchResult, CurvePoint
-from agnobench.reporters.format import format_bytes, format_ns, format_value
+from agnobench.reporters.format import format_ns, format_value
 from agnobench.reporters.section import Section
 from agnobench.results import ScenarioResult
 

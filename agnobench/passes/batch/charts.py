@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from agnobench.reporters.format import format_bytes, format_ns
-from agnobench.reporters.html.charts import layout, scale_for, value_axis
-from agnobench.reporters.html.data import CONTROL, pass_details
+from agnobench.reporters.html.charts import layout, scale_for
+from agnobench.passes.batch.contract import BatchResult
 from agnobench.results import ScenarioResult
 
 
@@ -22,16 +22,14 @@ class ScalingCurve:
 
 
 def scaling_curve(result: ScenarioResult) -> ScalingCurve | None:
-    batch = pass_details(result, "batch")
-    curve = [p for p in batch.get("curve") or [] if isinstance(p, dict) and "count" in p]
-    if not result.ok or len(curve) < 2:
+    batch = result.result_of("batch")
+    if not result.ok or not isinstance(batch, BatchResult) or len(batch.curve) < 2:
         return None
-    verdict = batch.get("verdict") or {}
-    summary = f"time per agent {verdict.get('time')}, retained per agent {verdict.get('retained')}" if verdict else ""
-    return ScalingCurve(result.name, [int(p["count"]) for p in curve],
-                        [float(p["time_per_item_ns"]) for p in curve],
-                        [float(p["retained_per_item_bytes"]) for p in curve],
-                        [float(p.get("single_op_ns") or 0) for p in curve], summary)
+    verdict = batch.verdict
+    summary = f"time per agent {verdict.time}, retained per agent {verdict.retained}" if verdict else ""
+    return ScalingCurve(result.name, [p.count for p in batch.curve], [p.time_per_item_ns for p in batch.curve],
+                        [p.retained_per_item_bytes for p in batch.curve], [p.single_op_ns for p in batch.curve],
+                        summary)
 
 
 def scaling_figure(curve: ScalingCurve) -> Any:

@@ -8,7 +8,6 @@ from typing import Any, Sequence
 from agnobench.core.registry import metric_info
 from agnobench.reporters.format import format_value
 from agnobench.reporters.html.charts import layout, scale_for, value_axis
-from agnobench.reporters.html.data import pass_details
 from agnobench.results import ScenarioResult
 
 FRAMEWORKS_SUITE = "frameworks"
@@ -27,10 +26,9 @@ KNOWN_FRAMEWORKS = ("pydantic-ai", "openai-agents", "langgraph", "crewai", "smol
 
 def _framework_of(result: ScenarioResult) -> tuple[str, str] | None:
     """(framework, measure) of a frameworks-suite scenario: from its details, else from its name."""
-    for source in (pass_details(result, "frameworks"), pass_details(result, "framework"), result.details):
-        framework = source.get("framework")
-        if isinstance(framework, str):
-            return framework, str(source.get("measure") or source.get("case") or result.name)
+    framework = result.details.get("framework")
+    if isinstance(framework, str):
+        return framework, str(result.details.get("measure") or result.details.get("case") or result.name)
     name = result.name.lower()
     for framework in KNOWN_FRAMEWORKS:  # "langgraph-run-tool" -> ("langgraph", "run-tool")
         if framework in name.replace("_", "-"):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-from agnobench.reporters.format import format_bytes, format_ns
-from agnobench.reporters.html.charts import layout, scale_for, value_axis
-from agnobench.reporters.html.data import CONTROL, pass_details
+from agnobench.reporters.html.charts import layout
+from agnobench.passes.concurrency.contract import ConcurrencyResult
 from agnobench.results import ScenarioResult
+
+CONTROL = "control"  # the pure-Python control series of the matrix
 
 
 @dataclass
@@ -33,25 +34,25 @@ class ConcurrencyChart:
 
 
 def concurrency_chart(result: ScenarioResult) -> ConcurrencyChart | None:
-    matrix = pass_details(result, "concurrency")
-    rows = [r for r in matrix.get("rows") or [] if isinstance(r, dict)]
-    if not result.ok or not rows:
+    matrix = result.result_of("concurrency")
+    if not result.ok or not isinstance(matrix, ConcurrencyResult) or not matrix.rows:
         return None
     by_series: dict[tuple[str, str], dict[int, float]] = {}
     ideal_by_variant: dict[str, dict[int, float]] = {}
-    for row in rows:
-        by_series.setdefault((row["variant"], row["mode"]), {})[int(row["workers"])] = float(row["speedup"])
-        if row["variant"] != CONTROL and "ideal_speedup" in row:
-            ideal_by_variant.setdefault(row["variant"], {})[int(row["workers"])] = float(row["ideal_speedup"])
+    for row in matrix.rows:
+        by_series.setdefault((row.variant, row.mode), {})[row.workers] = row.speedup
+        if row.variant != CONTROL and row.ideal_speedup > 0:
+            ideal_by_variant.setdefault(row.variant, {})[row.workers] = float(row.ideal_speedup)
     series = [SpeedupSeries(v, m, sorted(points), [points[w] for w in sorted(points)])
               for (v, m), points in sorted(by_series.items(), key=lambda item: (item[0][0] == CONTROL, item[0]))]
     ideals: dict[str, tuple[list[int], list[float]]] = {}
     for variant, points in ideal_by_variant.items():
         curve = (sorted(points), [points[w] for w in sorted(points)])
         if curve not in ideals.values():
-            io = (matrix.get("variants") or {}).get(variant, {}).get("io_bound")
-            ideals["ideal (I/O-bound: = workers)" if io else f"ideal (= min(workers, {matrix.get('cpus')} CPUs))"] = curve
-    return ConcurrencyChart(result.name, matrix.get("cpus"), series, ideals, str(matrix.get("criterion") or ""))
+            workload = matrix.variants.get(variant)
+            io = workload is not None and workload.io_bound
+            ideals["ideal (I/O-bound: = workers)" if io else f"ideal (= min(workers, {matrix.cpus} CPUs))"] = curve
+    return ConcurrencyChart(result.name, matrix.cpus, series, ideals, matrix.criterion)
 
 
 MODE_COLOURS = {"threads": "#1f77b4", "processes": "#d62728", "asyncio": "#2ca02c"}

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from agnobench.reporters.format import format_bytes, format_ns
-from agnobench.reporters.html.charts import layout, scale_for, value_axis
-from agnobench.reporters.html.data import CONTROL, pass_details
+from agnobench.reporters.html.charts import layout
+from agnobench.passes.service.results import Level, ServiceResult
 from agnobench.results import ScenarioResult
 
 
@@ -20,41 +19,24 @@ class SaturationSeries:
     p99_ns: list[float | None]
 
 
-def _first(row: dict[str, Any], *keys: str) -> Any:
-    return next((row[k] for k in keys if row.get(k) is not None), None)
-
-
-def _level_point(level: dict[str, Any]) -> tuple[float, float, float | None, float | None] | None:
+def _level_point(level: Level) -> tuple[float, float, float | None, float | None]:
     """(connections, good responses/s, p50 ns, p99 ns) of one closed-loop level of the service pass."""
-    load = level.get("load") if isinstance(level.get("load"), dict) else level
-    latency = load.get("latency") if isinstance(load.get("latency"), dict) else {}
-    duration = float(load.get("duration_s") or 0)
-    if "good" in load and duration > 0:
-        rps = float(load["good"]) / duration
-    else:
-        rps = _first(load, "requests_per_sec", "rps")
-    x = _first(load, "connections", "concurrency")
-    if rps is None or x is None:
-        return None
-    return float(x), float(rps), _first(latency, "p50") or _first(load, "latency_p50_ns"), \
-        _first(latency, "p99") or _first(load, "latency_p99_ns")
+    load = level.load
+    rps = load.good / load.duration_s if load.duration_s > 0 else 0.0
+    return float(load.connections), rps, load.latency.p50 or None, load.latency.p99 or None
 
 
 def saturation_series(result: ScenarioResult) -> list[SaturationSeries]:
     """The service pass's closed-loop levels: one series per server configuration (uvicorn workers)."""
-    info = pass_details(result, "service")
-    if not result.ok:
+    info = result.result_of("service")
+    if not result.ok or not isinstance(info, ServiceResult):
         return []
-    runs = info.get("runs") if isinstance(info.get("runs"), list) else [{"levels": info.get("levels") or []}]
     out = []
-    for run in runs:
-        if not isinstance(run, dict):
-            continue
-        points = sorted(p for p in (_level_point(lv) for lv in run.get("levels") or [] if isinstance(lv, dict)) if p)
+    for run in info.runs:
+        points = sorted(_level_point(level) for level in run.levels)
         if not points:
             continue
-        workers = run.get("workers")
-        label = result.name + (f" · {workers} worker{'s' if workers != 1 else ''}" if workers else "")
+        label = result.name + (f" · {run.workers} worker{'s' if run.workers != 1 else ''}" if run.workers else "")
         out.append(SaturationSeries(label, [p[0] for p in points], [p[1] for p in points],
                                     [p[2] for p in points], [p[3] for p in points]))
     return out

@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 
 from agnobench.core.plugin import ParamError
 from agnobench.core.metrics import CORE, EXTRA, MetricInfo
-from agnobench.passes.service.results import ServiceResult
 
 NAME = "service"
 GENERATORS = ("auto", "wrk", "builtin", "locust")

@@ -25,7 +25,7 @@ import itertools
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from agnobench.passes.timing.cpu_hop import CpuHopper, wait_for_fast_cpu

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
-from agnobench.reporters.format import format_bytes, format_ns
+from agnobench.reporters.format import format_ns
 from agnobench.reporters.html.charts import layout, scale_for, value_axis
-from agnobench.reporters.html.data import CONTROL, pass_details
+from agnobench.passes.variants.contract import VariantsResult
 from agnobench.results import ScenarioResult
 
 
@@ -21,12 +21,11 @@ class VariantChart:
 
 
 def variant_chart(result: ScenarioResult) -> VariantChart | None:
-    info = pass_details(result, "variants")
-    rows = [r for r in info.get("rows") or [] if isinstance(r, dict) and "time_per_op_ns" in r]
-    if not result.ok or not rows:
+    info = result.result_of("variants")
+    if not result.ok or not isinstance(info, VariantsResult) or not info.rows:
         return None
-    return VariantChart(result.name, [r["name"] for r in rows], [float(r["time_per_op_ns"]) for r in rows],
-                        info.get("baseline"), info.get("subject"))
+    return VariantChart(result.name, [r.name for r in info.rows], [r.time_per_op_ns for r in info.rows],
+                        info.baseline, info.subject)
 
 
 def variant_figure(chart: VariantChart) -> Any:

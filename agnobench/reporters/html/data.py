@@ -12,19 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from agnobench.core.model import Model
 from agnobench.core.registry import metric_info
 from agnobench.reporters.machine_speed import HEADLINE as TIME_HEADLINE
 from agnobench.results import ScenarioResult
-
-CONTROL = "control"
-
-
-def pass_details(result: ScenarioResult, name: str) -> dict[str, Any]:
-    """One pass's details as a plain dict (its typed result's fields), or {} when it did not run."""
-    typed = result.result_of(name)
-    return typed.to_dict() if isinstance(typed, Model) else {}
-
 
 @dataclass(frozen=True)
 class Bar:
