@@ -7,7 +7,8 @@ runs), under ``if TYPE_CHECKING:`` too (the type checker follows it), a
 (resolved at run time: a plugin's ``run``, its report hooks, a harness job),
 and discovery: the pass registry imports every package under
 ``agnobench.passes``, the report hooks each one's ``report`` and ``charts``, the
-runner a whole-run pass's ``whole_run``. Only the parent package a dotted
+runner a whole-run pass's ``whole_run``, the worker server the engines it
+preloads. Only the parent package a dotted
 import loads first is not an edge (every import would otherwise be one).
 """
 
@@ -22,7 +23,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "agnobench"
 REFERENCE = re.compile(r"^(agnobench(?:\.\w+)+)(?::[\w.]+)?$")
 # Modules that import every pass package (or a module of each by convention) they find at run time.
-DISCOVERY = {"agnobench.core.registry": "", "agnobench.reporters.hooks": ".report|.charts", "agnobench.runner": ".whole_run"}
+DISCOVERY = {"agnobench.core.registry": "", "agnobench.reporters.hooks": ".report|.charts",
+             "agnobench.runner": ".whole_run", "agnobench.harness.zygote": ".engine"}
+ONLY_PRELOADED = "agnobench.harness.zygote"  # imports the engines of the passes declared with preload=True
 PASSES = "agnobench.passes"
 
 
@@ -58,6 +61,11 @@ def _resolve(target: str, files: set[str]) -> str | None:
     return target or None
 
 
+def _declares_preload(init: Path) -> bool:
+    return any(isinstance(node, ast.keyword) and node.arg == "preload" and isinstance(node.value, ast.Constant)
+               and node.value.value is True for node in ast.walk(ast.parse(init.read_text(encoding="utf-8"))))
+
+
 def import_graph(discovery: bool = True) -> dict[str, set[str]]:
     files = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     names = set(files)
@@ -70,7 +78,8 @@ def import_graph(discovery: bool = True) -> dict[str, set[str]]:
     packages = [n for n, p in files.items() if p.name == "__init__.py" and n.count(".") == PASSES.count(".") + 1
                 and n.startswith(PASSES + ".")]
     for finder, leaves in DISCOVERY.items() if discovery else ():
-        graph[finder] |= {f"{package}{leaf}" for package in packages for leaf in leaves.split("|")
+        found = [p for p in packages if finder != ONLY_PRELOADED or _declares_preload(files[p])]
+        graph[finder] |= {f"{package}{leaf}" for package in found for leaf in leaves.split("|")
                           if f"{package}{leaf}" in names}
     return graph
 

@@ -98,6 +98,9 @@ class PassPlugin(Generic[P, R]):
       :mod:`agnobench.core.metrics`); each is declared once, in one place.
     - ``quick``: the ``--quick`` rule, params -> smaller params.
     - ``order``: its place among passes in reports and in the metric table.
+    - ``preload``: the worker server imports its package's ``engine`` once a run,
+      so each scenario's worker forks with it loaded (light engines most
+      scenarios run; not one that imports a database or a peer framework).
     - ``once``: the pass measures every scenario of a run in one go
       (instruction counting: one callgrind process) through its package's
       ``whole_run.run_once`` (:class:`~agnobench.measure.whole_run.WholeRun`);
@@ -119,6 +122,7 @@ class PassPlugin(Generic[P, R]):
     summary: str = ""
     order: int = 100
     once: bool = False
+    preload: bool = False
 
     def decode(self, data: object) -> R:
         """The typed result of a results file's ``passes.<name>.details``."""

@@ -46,16 +46,19 @@ from agnobench.harness import containment
 from agnobench.harness.isolation import NetworkLayers, die_with_parent_or_exit, isolate, start_watchdog
 
 # What a scenario worker imports before it measures; each may fail (an extra not installed), the rest load.
+# Then the engine of every pass that asks for it (PassPlugin.preload: the light ones most scenarios run).
 PRELOAD = (
     "agnobench.measure.worker", "agnobench.measure.operation", "agnobench.measure.pipeline", "agnobench.scenario",
-    "agnobench.passes.timing.engine", "agnobench.passes.memory.engine", "memray.reporters.module_tools",
-    "agnobench.passes.latency.engine",
-    "agnobench.passes.batch.engine", "agnobench.passes.variants.engine", "agnobench.passes.concurrency.engine",
-    "agnobench.passes.timing", "agnobench.passes.memory", "agnobench.passes.latency", "agnobench.passes.batch",
-    "agnobench.passes.variants", "agnobench.passes.concurrency",
-    "agno.agent", "agno.team", "agno.workflow",
+    "memray.reporters.module_tools", "agno.agent", "agno.team", "agno.workflow",
     "agnobench.adapters.agno.creation", "agnobench.adapters.agno.execution", "agnobench.adapters.agno.realworld",
 )
+
+
+def pass_engines() -> tuple[str, ...]:
+    """The engine modules of the passes that declare ``preload`` (found through the registry)."""
+    from agnobench.core.registry import package_of, plugins
+
+    return tuple(f"{package_of(p.name)}.engine" for p in plugins() if p.preload)
 MESSAGE_BYTES = 65536
 
 
@@ -133,7 +136,7 @@ def main() -> None:
     extra = tuple(json.loads(sys.argv[3])) if len(sys.argv) > 3 else ()
     layers = isolate(isolate_network, watchdog=False)  # workers are in their own sessions, with their own
     guard_process(layers)
-    seconds, failed = preload(PRELOAD + extra)
+    seconds, failed = preload(PRELOAD + pass_engines() + extra)
     # An import that tried the network (and swallowed the refusal) would be inherited unseen by every worker,
     # which counts afresh: the parent then starts fresh workers, which import, and are caught, themselves.
     network = netguard.violations()

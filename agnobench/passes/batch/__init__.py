@@ -13,7 +13,7 @@ def _run(ctx: PassContext[BatchParams]) -> PassOutput[BatchResult]:
 
 
 PLUGIN = PassPlugin(
-    name="batch", order=60, params=BatchParams, result=BatchResult, quick=quick,
+    name="batch", preload=True, order=60, params=BatchParams, result=BatchResult, quick=quick,
     run=_run,
     summary="N results built and held at once: measured totals, and the per-item curve over N",
 )

@@ -13,7 +13,7 @@ def _run(ctx: PassContext[ConcurrencyParams]) -> PassOutput[ConcurrencyResult]:
 
 
 PLUGIN = PassPlugin(
-    name="concurrency", order=40, params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
+    name="concurrency", preload=True, order=40, params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
     run=_run,
     summary="threads, processes and asyncio tasks at 1..N workers: speedup, and every answer checked",
 )

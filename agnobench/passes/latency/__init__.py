@@ -13,7 +13,7 @@ def _run(ctx: PassContext[LatencyParams]) -> PassOutput[LatencyResult]:
 
 
 PLUGIN = PassPlugin(
-    name="latency", order=30, params=LatencyParams, result=LatencyResult, quick=quick,
+    name="latency", preload=True, order=30, params=LatencyParams, result=LatencyResult, quick=quick,
     run=_run,
     summary="p50/p95/p99 of individually timed calls, and the framework's share beside the model",
 )

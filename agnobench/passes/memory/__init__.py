@@ -34,5 +34,5 @@ def run(ctx: PassContext[NoParams]) -> PassOutput[MemoryResult]:
 
 
 # Its size comes from the run's settings and the scenario's `hold` (--quick holds fewer), not from params.
-PLUGIN = PassPlugin(name="memory", run=run, params=NoParams, result=MemoryResult, order=20,
+PLUGIN = PassPlugin(name="memory", preload=True, run=run, params=NoParams, result=MemoryResult, order=20,
                     summary="retained bytes per live result and allocations per op, in a forked child")

@@ -13,7 +13,7 @@ def _run(ctx: PassContext[VariantsParams]) -> PassOutput[VariantsResult]:
 
 
 PLUGIN = PassPlugin(
-    name="variants", order=50, params=VariantsParams, result=VariantsResult, quick=quick,
+    name="variants", preload=True, order=50, params=VariantsParams, result=VariantsResult, quick=quick,
     run=_run,
     summary="variants of one job timed interleaved, the subject against the baseline round by round",
 )
