@@ -207,7 +207,7 @@ def _evil_results(path: Path, evil: str = EVIL) -> Path:
     scenario = {"name": evil, "suite": evil, "status": "ok", "error": None,
                 "metrics": {"time_per_op_ns": {"median": 100.0, "samples": [99.0, 100.0, 101.0]}},
                 "references": [{"key": "k", "label": evil, "source": evil, "values": {"time_per_op_ns": 90.0}}]}
-    path.write_text(json.dumps({"schema": "agnobench/1", "created": "2026-01-01T00:00:00+00:00",
+    path.write_text(json.dumps({"schema": "agnobench/2", "created": "2026-01-01T00:00:00+00:00",
                                 "environment": {"python": evil}, "scenarios": [scenario]}))
     return path
 
