@@ -42,11 +42,6 @@ class NoParams:
     """The params of a pass that takes none."""
 
 
-@dataclass
-class NoResult(Model):
-    """The result of a pass that reports nothing beyond its samples."""
-
-
 P = TypeVar("P")
 R = TypeVar("R", bound=Model)
 

@@ -36,13 +36,6 @@ def param(params: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     return value
 
 
-def positive_ints(params: Mapping[str, Any], key: str, default: list[int]) -> list[int]:
-    values = param(params, key, list, default)
-    if not values or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values):
-        raise _bad(key, f"must be a non-empty list of positive integers, got {values!r}")
-    return list(values)
-
-
 def choices(params: Mapping[str, Any], key: str, allowed: tuple[str, ...], default: list[str]) -> list[str]:
     values = param(params, key, list, default)
     unknown = [v for v in values if v not in allowed]

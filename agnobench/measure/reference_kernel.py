@@ -12,8 +12,6 @@ machine slows down: ``time_per_op_rel``.
 
 from __future__ import annotations
 
-import itertools
-import time
 from typing import Any
 
 
@@ -36,12 +34,3 @@ def reference_kernel() -> list[Any]:
     index = {name: getattr(record, name) for name in _FIELDS[:40]}
     labels = [f"{record.name}-{i}" for i in range(8)]
     return [record, index, labels, isinstance(record.tools, list)]
-
-
-def time_kernel(calls: int) -> float:
-    """Seconds per kernel call over ``calls`` calls."""
-    kernel = reference_kernel
-    start = time.perf_counter()
-    for _ in itertools.repeat(None, calls):
-        kernel()
-    return (time.perf_counter() - start) / calls
