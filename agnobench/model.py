@@ -14,9 +14,13 @@ import dataclasses
 import types
 import typing
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 M = TypeVar("M", bound="Model")
+D = TypeVar("D", bound="DataclassInstance")  # any dataclass (a nested one need not be a Model)
 
 
 @lru_cache(maxsize=None)
@@ -57,7 +61,7 @@ def _decode(kind: Any, value: Any) -> Any:
     return value
 
 
-def from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
+def from_dict(cls: type[D], data: dict[str, Any]) -> D:
     hints = _hints(cls)
     known = {f.name for f in dataclasses.fields(cls) if f.init}
     return cls(**{k: _decode(hints[k], v) for k, v in data.items() if k in known})
@@ -66,9 +70,11 @@ def from_dict(cls: type[Any], data: dict[str, Any]) -> Any:
 class Model:
     """Mixin for a dataclass that goes into a results file."""
 
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # set by @dataclass on each subclass
+
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls: type[M], data: dict[str, Any]) -> M:
-        return from_dict(cls, data)  # type: ignore[no-any-return]
+        return from_dict(cls, data)

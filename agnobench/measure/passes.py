@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 
 from agnobench.measure.settings import MeasureSettings
 from agnobench.metrics import MetricInfo
+from agnobench.model import Model
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class PassOutput:
 Measured = tuple[dict[str, list[float]], dict[str, Any]]
 
 
-def engine(reference: str, result: type) -> Callable[[PassContext], PassOutput]:
+def engine(reference: str, result: type[Model]) -> Callable[[PassContext], PassOutput]:
     """A ``run`` that calls the engine ``"module:function"`` — ``(ctx, params) -> Measured``, imported on
     first call, in the worker — and types its details as ``result``."""
 
@@ -67,7 +68,7 @@ def engine(reference: str, result: type) -> Callable[[PassContext], PassOutput]:
         from agnobench.importing import import_reference
 
         samples, details = import_reference(reference)(ctx, ctx.params)
-        return PassOutput(samples=samples, details=result.from_dict(details))  # type: ignore[attr-defined]
+        return PassOutput(samples=samples, details=result.from_dict(details))
 
     run.__qualname__ = f"engine({reference})"
     return run
@@ -103,7 +104,7 @@ class PassPlugin:
     name: str
     run: Callable[[PassContext], PassOutput]
     params: type = NoParams
-    result: type | None = None
+    result: type[Model] | None = None
     metrics: tuple[MetricInfo, ...] = ()
     quick: Callable[[Any], Any] = _same
     sections: str = ""

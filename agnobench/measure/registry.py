@@ -83,6 +83,6 @@ def pass_metrics() -> list["MetricInfo"]:
     return [info for p in plugins() for info in p.metrics]
 
 
-def load_pass(name: str):  # type: ignore[no-untyped-def]
+def load_pass(name: str):
     """The run function of a pass (kept for callers of the first API)."""
     return plugin(name).run

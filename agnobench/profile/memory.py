@@ -179,7 +179,7 @@ def analyse_capture(capture: Path, retained_capture: Path, child: dict[str, Any]
     sites, agno, modules, kinds = _Totals(), _Totals(), _Totals(), _Totals()
     for stack_total in stacks.values():
         stack = stack_total.stack_trace()
-        frame: Key = tuple(stack[0]) if stack else NO_PYTHON  # type: ignore[assignment]
+        frame: Key = tuple(stack[0]) if stack else NO_PYTHON
         size, count = stack_total.size, stack_total.n_allocations
         sites.add(frame, size, count)
         agno.add(_innermost_agno(stack, origins), size, count)

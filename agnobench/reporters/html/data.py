@@ -224,10 +224,17 @@ def _first(row: dict[str, Any], *keys: str) -> Any:
     return next((row[k] for k in keys if row.get(k) is not None), None)
 
 
+def _dict_at(row: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """``row[key]`` when it is an object, else None (the details are JSON, of any age)."""
+    value = row.get(key)
+    return value if isinstance(value, dict) else None
+
+
 def _level_point(level: dict[str, Any]) -> tuple[float, float, float | None, float | None] | None:
     """(connections, good responses/s, p50 ns, p99 ns) of one closed-loop level of the service pass."""
-    load = level.get("load") if isinstance(level.get("load"), dict) else level
-    latency = load.get("latency") if isinstance(load.get("latency"), dict) else {}
+    nested = _dict_at(level, "load")
+    load = nested if nested is not None else level
+    latency = _dict_at(load, "latency") or {}
     duration = float(load.get("duration_s") or 0)
     if "good" in load and duration > 0:
         rps = float(load["good"]) / duration
@@ -245,7 +252,8 @@ def saturation_series(result: ScenarioResult) -> list[SaturationSeries]:
     info = pass_details(result, "service")
     if not result.ok:
         return []
-    runs = info.get("runs") if isinstance(info.get("runs"), list) else [{"levels": info.get("levels") or []}]
+    listed = info.get("runs")
+    runs = listed if isinstance(listed, list) else [{"levels": info.get("levels") or []}]
     out = []
     for run in runs:
         if not isinstance(run, dict):
@@ -274,6 +282,8 @@ class FrameworkChart:
 
 
 KNOWN_FRAMEWORKS = ("pydantic-ai", "openai-agents", "langgraph", "crewai", "smolagents", "agno")
+# The metric a framework chart shows: the first of these a scenario has, else its first metric.
+FRAMEWORK_METRICS: tuple[str, ...] = ("time_per_op_ns", "latency_p50_ns", "retained_bytes_per_op", "import_time_ns")
 
 
 def _framework_of(result: ScenarioResult) -> tuple[str, str] | None:
@@ -296,8 +306,7 @@ def framework_charts(results: Sequence[ScenarioResult]) -> list[FrameworkChart]:
         if result.suite != FRAMEWORKS_SUITE or not result.ok:
             continue
         found = _framework_of(result)
-        metric = next((m for m in ("time_per_op_ns", "latency_p50_ns", "retained_bytes_per_op", "import_time_ns")
-                       if m in result.metrics), None) or next(iter(result.metrics), None)
+        metric = next((m for m in FRAMEWORK_METRICS if m in result.metrics), None) or next(iter(result.metrics), None)
         if found is None or metric is None:
             continue
         framework, measure = found
