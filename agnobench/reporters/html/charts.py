@@ -8,11 +8,14 @@ hover text carries the exact figure as the tables format it.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_ns, format_value
 from agnobench.reporters.html.data import (ConcurrencyChart, FrameworkChart, LatencyChart, MetricChart,
                                            SaturationSeries, ScalingCurve, VariantChart)
+
+if TYPE_CHECKING:  # plotly is imported where a chart is drawn
+    from plotly.graph_objects import Figure
 
 REFERENCE_STYLES = [("diamond", "#54a24b"), ("star", "#b279a2"), ("triangle-up", "#f58518"), ("square", "#72b7b2"),
                     ("cross", "#ff9da6"), ("x", "#9d755d")]
@@ -59,7 +62,7 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def metric_figure(chart: MetricChart) -> Any:
+def metric_figure(chart: MetricChart) -> Figure:
     import plotly.graph_objects as go
 
     everything = [b.value for b in chart.bars] + [m.value for m in chart.targets] + \
@@ -86,7 +89,7 @@ def metric_figure(chart: MetricChart) -> Any:
     return fig
 
 
-def latency_figure(chart: LatencyChart) -> Any:
+def latency_figure(chart: LatencyChart) -> Figure:
     import plotly.graph_objects as go
 
     values = [v for vs in chart.percentiles.values() for v in vs if v]
@@ -100,7 +103,7 @@ def latency_figure(chart: LatencyChart) -> Any:
     return fig
 
 
-def scaling_figure(curve: ScalingCurve) -> Any:
+def scaling_figure(curve: ScalingCurve) -> Figure:
     import plotly.graph_objects as go
 
     t_scale, t_unit = scale_for("ns", curve.time_per_item_ns)
@@ -121,7 +124,7 @@ def scaling_figure(curve: ScalingCurve) -> Any:
     return fig
 
 
-def concurrency_figure(chart: ConcurrencyChart) -> Any:
+def concurrency_figure(chart: ConcurrencyChart) -> Figure:
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -144,7 +147,7 @@ def concurrency_figure(chart: ConcurrencyChart) -> Any:
     return fig
 
 
-def variant_figure(chart: VariantChart) -> Any:
+def variant_figure(chart: VariantChart) -> Figure:
     import plotly.graph_objects as go
 
     scale, unit = scale_for("ns", chart.time_per_call_ns)
@@ -157,10 +160,10 @@ def variant_figure(chart: VariantChart) -> Any:
     return fig
 
 
-def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Any:
+def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Figure:
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("requests/s", "latency p50 / p99 (ms)"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["requests/s", "latency p50 / p99 (ms)"])
     for index, s in enumerate(series):
         colour = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"][index % 5]
         fig.add_scatter(name=f"{s.label} req/s", x=s.concurrency, y=s.requests_per_sec, mode="lines+markers",
@@ -175,7 +178,7 @@ def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Any:
     return fig
 
 
-def framework_figure(chart: FrameworkChart) -> Any:
+def framework_figure(chart: FrameworkChart) -> Figure:
     import plotly.graph_objects as go
 
     from agnobench.metrics import metric_info
