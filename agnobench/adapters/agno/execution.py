@@ -213,20 +213,22 @@ def _remove_directory(directory: str, owner: int) -> None:
 
 
 def durable_agent() -> DurableState:
-    from agno.db.sqlite import SqliteDb  # needs sqlalchemy + greenlet (the 'sqlite' extra)
-
     directory = tempfile.mkdtemp(prefix=tempdirs.prefix("sqlite"))
     atexit.register(_remove_directory, directory, os.getpid())
-    state = DurableState(agent=None, directory=directory)  # type: ignore[arg-type]
-    _reopen(state, SqliteDb)
-    return state
+    pid = os.getpid()
+    return DurableState(agent=_open_durable(directory, pid), directory=directory, pid=pid)
 
 
-def _reopen(state: DurableState, sqlite_db: Any = None) -> Agent:
-    if sqlite_db is None:
-        from agno.db.sqlite import SqliteDb as sqlite_db
+def _open_durable(directory: str, pid: int) -> Agent:
+    """The conversation agent on this process's own database file."""
+    from agno.db.sqlite import SqliteDb  # needs sqlalchemy + greenlet (the 'sqlite' extra)
+
+    return _history_agent(SqliteDb(db_file=os.path.join(directory, f"agno-{pid}.db")))
+
+
+def _reopen(state: DurableState) -> Agent:
     state.pid = os.getpid()
-    state.agent = _history_agent(sqlite_db(db_file=os.path.join(state.directory, f"agno-{state.pid}.db")))
+    state.agent = _open_durable(state.directory, state.pid)
     state.counter = itertools.count()  # a new file holds no sessions: start at turn 0 of session 0
     return state.agent
 
