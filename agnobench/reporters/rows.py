@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from agnobench.interop.go_python import FLOOR_SCENARIO  # noqa: F401  (the suite tables' "vs floor")
+from agnobench.interop.go_python import FLOOR_SCENARIO as FLOOR_SCENARIO  # the suite tables' "vs floor"
 from agnobench.metrics import metric_info
 from agnobench.reporters.machine_speed import HEADLINE
 from agnobench.reporters.format import format_bytes, format_count, format_ns, format_ratio

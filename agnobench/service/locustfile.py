@@ -154,7 +154,6 @@ def _merge_and_quit(environment: Any, expected: int) -> None:
     environment.runner.register_message(MESSAGE, on_result)
 
 
-@events.init.add_listener
 def _on_init(environment: Any, **_: Any) -> None:
     os.environ["AGNO_TELEMETRY"] = "false"
     if isinstance(environment.runner, MasterRunner):
@@ -162,3 +161,6 @@ def _on_init(environment: Any, **_: Any) -> None:
     elif isinstance(environment.runner, WorkerRunner):
         runner = environment.runner
         environment.events.test_start.add_listener(lambda **_: gevent.spawn(_report_when_done, runner))
+
+
+events.init.add_listener(_on_init)  # a call, not a decorator: locust leaves add_listener unannotated
