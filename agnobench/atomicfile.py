@@ -50,7 +50,7 @@ def sweep_dead_owners(directory: str | Path, pattern: re.Pattern[str], remove: C
                       gone: Callable[[int], bool] = lambda pid: not pid_alive(pid)) -> list[Path]:
     """Call ``remove`` on each entry of ``directory`` whose name matches ``pattern`` and whose owner (the
     pattern's ``pid`` group) is ``gone``; the paths it removed (it returns True for those)."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(directory))
     except OSError:

@@ -124,7 +124,7 @@ def run_all(selected: list[Scenario], settings: MeasureSettings, *, timing: bool
                 label = f"{scenario.name} ({index}/{len(selected)})"
                 on_progress(label)
                 results[scenario.name] = run_scenario(
-                    scenario, settings, lambda _s, message, label=label: on_progress(f"{label} {message}"), server)
+                    scenario, settings, lambda _s, message: on_progress(f"{label} {message}"), server)
                 on_result(scenario, results[scenario.name])
     for name in once:
         for scenario in selected:

@@ -6,8 +6,8 @@ import pytest
 
 from agnobench.compare import ThresholdPolicy, Verdict, compare_results
 from agnobench.compare.stats import TEST_MANN_WHITNEY, TEST_NONE, TEST_RANGES, change_pct, significance, smallest_p
-from agnobench.compare.thresholds import (INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT,
-                                          TimeMode)
+from agnobench.compare.thresholds import TimeMode
+from agnobench.core.metrics import INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT
 from agnobench.compare.verdict import decide
 from agnobench.errors import EXIT_FAILED, EXIT_OK
 from gate_files import failed, noisy, results, scenario

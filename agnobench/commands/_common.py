@@ -5,14 +5,15 @@ from __future__ import annotations
 import enum
 import functools
 import sys
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from agnobench.errors import EXIT_BAD_INPUT, InputError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class OutputFormat(str, enum.Enum):
@@ -45,15 +46,15 @@ def stderr_console() -> Console:
     return terminal(stderr=True)
 
 
-def fail_on_bad_input(fn: F) -> F:
+def fail_on_bad_input(fn: Callable[P, R]) -> Callable[P, R]:
     """Turn an InputError into one line on stderr and exit code 2, never a traceback."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
             print(exc.one_line(), file=sys.stderr)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -31,10 +32,8 @@ def default_output(kind: str = "ab") -> Path:
 
 
 def settings_from(quick: bool, threshold: float, pairs: Optional[int]) -> ABSettings:
-    overrides: dict[str, object] = {"threshold_pct": threshold}
-    if pairs:
-        overrides["pairs"] = pairs
-    return ABSettings.quick(**overrides) if quick else ABSettings(**overrides)  # type: ignore[arg-type]
+    settings = ABSettings.quick(threshold_pct=threshold) if quick else ABSettings(threshold_pct=threshold)
+    return dataclasses.replace(settings, pairs=pairs) if pairs else settings
 
 
 def progress_printer(err: Console) -> Callable[[str], None]:

@@ -13,8 +13,8 @@ import typer
 
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
 from agnobench.compare import ThresholdPolicy, compare_results
-from agnobench.compare.thresholds import (DEFAULT_ALPHA, INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT,
-                                          TIME_THRESHOLD_PCT, TimeMode)
+from agnobench.compare.thresholds import DEFAULT_ALPHA, TimeMode
+from agnobench.core.metrics import INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT
 from agnobench.errors import InputError
 from agnobench.outputs import check_output_file
 from agnobench.reporters.compare_json import render_compare_json

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+import pyperf
 import typer
 
 from agnobench.commands._common import fail_on_bad_input
@@ -38,10 +39,10 @@ def _write_text(text: str, output: Optional[Path]) -> None:
         write_output(output, text, WHAT)
 
 
-def _write_gzip(suite: object, output: Path) -> None:
+def _write_gzip(suite: pyperf.BenchmarkSuite, output: Path) -> None:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        write_pyperf_json(suite, output)  # type: ignore[arg-type]
+        write_pyperf_json(suite, output)
     except OSError as exc:
         raise write_error(output, exc, WHAT) from None
 

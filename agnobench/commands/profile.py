@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.text import Text
@@ -15,6 +15,10 @@ from agnobench.errors import InputError
 from agnobench.outputs import check_output_dir
 from agnobench.preflight import check_references
 from agnobench.scenario import Scenario
+
+if TYPE_CHECKING:  # the profilers' modules load memray: imported where used, below
+    from agnobench.profile.cpu import CpuProfile
+    from agnobench.profile.memory import MemoryProfile
 
 COMMAND = "agnobench profile"
 
@@ -79,6 +83,7 @@ def profile(
                               "profile files (--output)" if output else "profile files")
     directory = files.prepare_directory(wanted)
     err = stderr_console()
+    result: MemoryProfile | CpuProfile
     try:
         with err.status(Text(f"{chosen.name}: starting"), spinner="dots") as status:
             def progress(message: str) -> None:

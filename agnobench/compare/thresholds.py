@@ -28,8 +28,6 @@ import enum
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from agnobench.core.metrics import (INFO_THRESHOLD_PCT, INSTRUCTIONS_THRESHOLD_PCT,  # noqa: F401
-                                    MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT)
 from agnobench.core.registry import metric_info
 
 DEFAULT_ALPHA = 0.05

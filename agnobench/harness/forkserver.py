@@ -49,7 +49,8 @@ def _receive(sock: socket.socket, timeout_s: float | None) -> dict[str, Any] | N
     data = sock.recv(_MESSAGE_BYTES)
     if not data:
         raise ServerGone("the worker server exited")
-    return json.loads(data)
+    message: dict[str, Any] = json.loads(data)  # the server writes one JSON object a message
+    return message
 
 
 class ForkedWorker:

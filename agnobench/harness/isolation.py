@@ -41,8 +41,8 @@ _IFREQ = "16sH22x"  # struct ifreq: name, then ifr_flags in the union
 
 NETNS_ENV = "AGNOBENCH_NETNS"  # "0": no network namespace for workers, as for a user who is not root
 _LIBC = ctypes.CDLL(None, use_errno=True)
-_PRCTL = _LIBC.prctl  # resolved here, not between fork and exec
-_UNSHARE = _LIBC.unshare
+_PRCTL: Callable[..., int] = _LIBC.prctl  # resolved here, not between fork and exec
+_UNSHARE: Callable[[int], int] = _LIBC.unshare
 
 
 def _die_with_parent() -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import os
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 HASH_SEED_ENV = "AGNOBENCH_HASH_SEED"  # the parent's choice, passed on to the workers
 RANDOM = "random"
@@ -27,6 +28,7 @@ DEFAULT_HASH_SEED = "0"
 ADDR_NO_RANDOMIZE = 0x0040000  # <linux/personality.h>
 _QUERY = 0xFFFFFFFF  # personality(0xffffffff) returns the current persona, changes nothing
 
+_PERSONALITY: Callable[[int], int] | None
 try:
     _PERSONALITY = ctypes.CDLL(None, use_errno=True).personality  # resolved here, not between fork and exec
 except (OSError, AttributeError):  # not Linux

@@ -108,7 +108,9 @@ class ChildProcess(Protocol):
     """A started child: a ``Popen`` (:class:`_Fresh`) or a worker server's fork (``ForkedWorker``)."""
 
     pid: int
-    returncode: int | None
+
+    @property
+    def returncode(self) -> int | None: ...
 
     def poll(self) -> int | None: ...
 

@@ -135,7 +135,8 @@ def timed_each(op: Callable[[], Any], calls: int, on_result: Callable[[Any], Non
             on_result(result)
         return times
 
-    return aop.run(each())
+    timed: list[int] = aop.run(each())
+    return timed
 
 
 def fill(op: Callable[[], Any], holder: list[Any], count: int | None = None) -> int:
@@ -157,7 +158,8 @@ def fill(op: Callable[[], Any], holder: list[Any], count: int | None = None) -> 
             holder[i] = await fn()
         return clock() - start
 
-    return aop.run(filling())
+    elapsed: int = aop.run(filling())
+    return elapsed
 
 
 def repeat(op: Callable[[], Any], calls: int) -> None:

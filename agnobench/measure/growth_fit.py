@@ -124,12 +124,12 @@ def growth_fit(turns: Sequence[float], values: Sequence[float], relative: bool =
     common = dict(exponent=k, exponent_low=low, exponent_high=high, first=first, last=last, points=measured)
     if (relative and abs(change) < FLAT_SHARE) or slope_low <= 0.0 <= slope_high:
         return GrowthFit("constant", note=f"fitted value moves {100 * change:+.0f} % from first to last point",
-                         **common)  # type: ignore[arg-type]
+                         **common)
     if change < 0:
-        return GrowthFit("shrinking", note=f"{100 * change:+.0f} % from first to last point", **common)  # type: ignore[arg-type]
+        return GrowthFit("shrinking", note=f"{100 * change:+.0f} % from first to last point", **common)
     verdict = "quadratic" if k >= 1.5 else "linear" if k >= 0.5 else "sublinear"
     edge = f"; k at the end of the searched range ({K_GRID[-1]:g}): steeper still" if k >= K_GRID[-1] else ""
-    return GrowthFit(verdict, note=f"{100 * change:+.0f} % from first to last point{edge}", **common)  # type: ignore[arg-type]
+    return GrowthFit(verdict, note=f"{100 * change:+.0f} % from first to last point{edge}", **common)
 
 
 def write_amplification(fit: GrowthFit) -> str:

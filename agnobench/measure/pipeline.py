@@ -44,7 +44,7 @@ def run_passes(scenario: Any, settings: Any, op: Callable[[], Any], hold: int,
     return out
 
 
-def run_pass(name: str, op: Callable[[], Any], settings: Any, hold: int = 10, **params: Any) -> PassOutput:
+def run_pass(name: str, op: Callable[[], Any], settings: Any, hold: int = 10, **params: Any) -> PassOutput[Any]:
     """One pass on ``op`` in this process, params checked as the scenario loader does (tests, notebooks)."""
     p = plugin(name)
     typed = build_params(p.params, params, f"<{name} params>")

@@ -23,6 +23,9 @@ _FIELDS = tuple(f"field_{i}" for i in range(120))
 class _WideRecord:
     """Like an agno Agent: a plain object whose __init__ sets ~120 attributes."""
 
+    name: str  # set from the overrides (annotations only: no class attribute, the work is unchanged)
+    tools: list[int]
+
     def __init__(self, **overrides: Any) -> None:
         for name in _FIELDS:
             setattr(self, name, None)

@@ -160,7 +160,7 @@ def profiler_frames_by_site(op: Operation, ops: int, origins: Origins) -> list[d
         run_ops(op, ops)
     finally:
         sys.setprofile(None)
-        threading.setprofile(None)  # type: ignore[arg-type]
+        threading.setprofile(None)
     seen.clear()
     return [{"function": k[0], "file": k[1], "line": k[2],
              "agno_function": k[3], "agno_file": k[4], "agno_line": k[5],

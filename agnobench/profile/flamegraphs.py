@@ -65,7 +65,7 @@ class _StackTotal:
         self.n_allocations = 0
         self._record = record
 
-    def stack_trace(self, max_stacks: int | None = None) -> Any:
+    def stack_trace(self, max_stacks: int | None = None) -> list[tuple[str, str, int]]:
         return self._record.stack_trace() if max_stacks is None else self._record.stack_trace(max_stacks)
 
     def hybrid_stack_trace(self, max_stacks: int | None = None) -> Any:

@@ -138,7 +138,7 @@ class _Totals:
 
 
 def _innermost_agno(stack: list[Key], origins: Origins) -> Key:
-    return next((tuple(f) for f in stack if origins.is_agno(f[1])), NO_AGNO)  # type: ignore[return-value]
+    return next((f for f in stack if origins.is_agno(f[1])), NO_AGNO)  # memray's frames are (function, file, line)
 
 
 def _site_rows(totals: _Totals, ops: int, origins: Origins, retained: _Totals | None = None) -> list[SiteRow]:
@@ -179,7 +179,7 @@ def analyse_capture(capture: Path, retained_capture: Path, child: dict[str, Any]
     sites, agno, modules, kinds = _Totals(), _Totals(), _Totals(), _Totals()
     for stack_total in stacks.values():
         stack = stack_total.stack_trace()
-        frame: Key = tuple(stack[0]) if stack else NO_PYTHON  # type: ignore[assignment]
+        frame: Key = stack[0] if stack else NO_PYTHON
         size, count = stack_total.size, stack_total.n_allocations
         sites.add(frame, size, count)
         agno.add(_innermost_agno(stack, origins), size, count)

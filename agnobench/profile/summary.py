@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.text import Text
 from rich.table import Table
 
@@ -46,15 +46,18 @@ def _percent(share: float) -> str:
     return f"{max(share, 0.0) * 100:.1f}%"  # a share below zero is the noise of a subtraction
 
 
-def _table(title: str, columns: Iterable[tuple[str, str]]) -> Table:
+Column = tuple[str, JustifyMethod]  # header, alignment
+
+
+def _table(title: str, columns: Iterable[Column]) -> Table:
     table = Table(title=title, title_justify="left", header_style="bold", title_style="bold")
     for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=name != "code", overflow="fold")  # type: ignore[arg-type]
+        table.add_column(name, justify=justify, no_wrap=name != "code", overflow="fold")
     return table
 
 
 def _site_table(title: str, rows: list[SiteRow], retained: bool = False) -> Table:
-    columns = [("location", "left"), ("function", "left"), ("bytes/op", "right"), ("allocs/op", "right")]
+    columns: list[Column] = [("location", "left"), ("function", "left"), ("bytes/op", "right"), ("allocs/op", "right")]
     if retained:
         columns.append(("retained/op", "right"))
     else:
@@ -111,7 +114,8 @@ def render_memory(profile: MemoryProfile, console: Console) -> None:
 
 
 def _function_table(title: str, rows: list[FunctionRow], by_total: bool) -> Table:
-    columns = [("own", "right"), ("total", "right"), ("function", "left"), ("location", "left"), ("origin", "left")]
+    columns: list[Column] = [("own", "right"), ("total", "right"), ("function", "left"), ("location", "left"),
+                             ("origin", "left")]
     table = _table(title, columns if by_total else [*columns, ("code", "left")])
     for row in rows:
         own, total = _percent(row.own_share), _percent(row.total_share)

@@ -73,6 +73,7 @@ def _document(pair: GoPythonPair, fmt: Callable[[float], str]) -> str:
 
 
 def _row(pair: GoPythonPair) -> GoPythonRow:
+    fmt: Callable[[float], str]
     if pair.measure == INSTANTIATION:
         go_text, py_text, fmt = f"{format_ns(pair.go_value)}/op", f"{format_ns(pair.python_value)}/op", format_ns
     else:

@@ -8,8 +8,9 @@ per-machine record, :mod:`agnobench.measure.machine`).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
+from agnobench.passes.timing import TimingResult
 from agnobench.reporters.format import format_ns
 from agnobench.results import ScenarioResult
 
@@ -18,10 +19,10 @@ SPEED_CHANGE_WARN = 0.20  # warn when the slowest timing process ran this much s
 RECORD_MOVE_NOTE = 0.005  # say so when the run lowered the machine's record by more than this
 
 
-def timing_facts(result: ScenarioResult) -> Any:
+def timing_facts(result: ScenarioResult) -> TimingResult | None:
     """The timing pass's result when it timed paired bursts (not a file from before them), else None."""
     facts = result.result_of("timing")
-    return facts if facts is not None and getattr(facts, "pairs_per_process", 0) else None
+    return facts if isinstance(facts, TimingResult) and facts.pairs_per_process else None
 
 
 def rerun_pct(result: ScenarioResult) -> float | None:
@@ -51,7 +52,7 @@ def speed_notes(results: Sequence[ScenarioResult]) -> list[str]:
                      "high (3–12 % in the trials here); rerun to confirm.")
     moved = [f.machine for _, f in timed if f.machine.best_before_ns]
     if moved:
-        before = max(float(m.best_before_ns) for m in moved)
+        before = max(m.best_before_ns or 0.0 for m in moved)
         if best and best < before * (1 - RECORD_MOVE_NOTE):
             notes.append(f"note: this run set a new fastest kernel for this machine ({format_ns(best)}, was "
                          f"{format_ns(before)}): time/op of earlier runs was converted at the old record "

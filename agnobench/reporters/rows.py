@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from agnobench.interop.go_python import FLOOR_SCENARIO  # noqa: F401  (the suite tables' "vs floor")
 from agnobench.core.registry import metric_info
+from agnobench.interop.go_python import FLOOR_SCENARIO as FLOOR_SCENARIO  # the suite tables' "vs floor"
 from agnobench.reporters.machine_speed import HEADLINE
 from agnobench.reporters.format import format_bytes, format_count, format_ns, format_ratio
 from agnobench.results import ScenarioResult, TargetResult

@@ -87,8 +87,8 @@ def build_side_by_side(files: Sequence[LabelledResults]) -> SideBySide:
         names = {m for s in scenarios if s is not None and s.ok for m in s.metrics}
         for metric in _metric_order(names):
             values = []
-            for scenario in scenarios:
-                data = scenario.metrics.get(metric) if scenario is not None and scenario.ok else None
+            for found in scenarios:
+                data = found.metrics.get(metric) if found is not None and found.ok else None
                 values.append(data.median if data is not None else None)
             table.rows.append(SideRow(name, metric, values))
     return table

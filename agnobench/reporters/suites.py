@@ -146,7 +146,7 @@ def suite_section(suite: str, members: Sequence[ScenarioResult], everything: Seq
             continue
         row = [result.name] + [c.cell(result) for c in columns] + [target_cell(result.targets)]
         if with_floor:
-            ratio = time_ratio(result, floor) if result is not floor else None
+            ratio = time_ratio(result, floor) if floor is not None and result is not floor else None
             row.append(format_ratio(ratio) if ratio is not None else "—")
         rows.append(row)
     shown = {c.metric for c in columns} | {n for r in measured for n in r.metrics}

@@ -15,7 +15,7 @@ from agno.agent import Agent
 from agnobench.adapters.agno.creation import shared_parts
 from agnobench.adapters.agno.execution import RunCheckError, expect_run
 from agnobench.adapters.agno.mock_model import MockModel
-from agnobench.passes.concurrency.engine import Workload
+from agnobench.passes.concurrency.cells import Workload
 
 IO_LATENCY_S = 0.01  # the I/O-bound variants' simulated LLM wait per model call
 

@@ -83,9 +83,17 @@ def check_completed_run(output: Any) -> bool:
     return True
 
 
+def _text_input(output: RunOutput) -> str:
+    """The text the run was given, as agno keeps it on the run (its input may be any message type)."""
+    given = output.input.input_content if output.input is not None else None
+    if not isinstance(given, str):
+        raise RunCheckError(f"the run kept {given!r} as its input, not the prompt's text")
+    return given
+
+
 def check_tool_run(output: RunOutput) -> bool:
     """Scenario check: completed, the tool ran, and the answer carries its result."""
-    expect_run(output, output.input.input_content, TOOL_RESULT)
+    expect_run(output, _text_input(output), TOOL_RESULT)
     expect_tool_executed(output, "add_numbers", TOOL_RESULT)
     return True
 
@@ -142,9 +150,10 @@ async def arun_simple(state: AgentState) -> RunOutput:
 
 def run_stream(state: AgentState) -> str:
     """Drain ``run(stream=True)`` completely; the joined deltas must be the whole reply."""
-    parts = []
+    parts: list[str] = []
     for event in state.agent.run(PROMPT, stream=True):
-        if not isinstance(event, RunContentEvent):  # an error event ends a broken stream
+        # an error event ends a broken stream; agno types a delta's content as any object
+        if not isinstance(event, RunContentEvent) or not isinstance(event.content, str):
             raise RunCheckError(f"stream yielded {type(event).__name__}: {getattr(event, 'content', '')!r}")
         parts.append(event.content)
     text = "".join(parts)
@@ -204,20 +213,22 @@ def _remove_directory(directory: str, owner: int) -> None:
 
 
 def durable_agent() -> DurableState:
-    from agno.db.sqlite import SqliteDb  # needs sqlalchemy + greenlet (the 'sqlite' extra)
-
     directory = tempfile.mkdtemp(prefix=tempdirs.prefix("sqlite"))
     atexit.register(_remove_directory, directory, os.getpid())
-    state = DurableState(agent=None, directory=directory)  # type: ignore[arg-type]
-    _reopen(state, SqliteDb)
-    return state
+    pid = os.getpid()
+    return DurableState(agent=_open_durable(directory, pid), directory=directory, pid=pid)
 
 
-def _reopen(state: DurableState, sqlite_db: Any = None) -> Agent:
-    if sqlite_db is None:
-        from agno.db.sqlite import SqliteDb as sqlite_db
+def _open_durable(directory: str, pid: int) -> Agent:
+    """The conversation agent on this process's own database file."""
+    from agno.db.sqlite import SqliteDb  # needs sqlalchemy + greenlet (the 'sqlite' extra)
+
+    return _history_agent(SqliteDb(db_file=os.path.join(directory, f"agno-{pid}.db")))
+
+
+def _reopen(state: DurableState) -> Agent:
     state.pid = os.getpid()
-    state.agent = _history_agent(sqlite_db(db_file=os.path.join(state.directory, f"agno-{state.pid}.db")))
+    state.agent = _open_durable(state.directory, state.pid)
     state.counter = itertools.count()  # a new file holds no sessions: start at turn 0 of session 0
     return state.agent
 

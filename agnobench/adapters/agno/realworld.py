@@ -54,11 +54,14 @@ def team_parts() -> TeamParts:
 
 def build_team(parts: TeamParts) -> Team:
     """One op: 100 member agents and the Team that coordinates them (the document's 'startup')."""
-    members = [Agent(model=parts.member_model, id=member_id(i), name=member_id(i)) for i in range(parts.size)]
+    members: list[Agent | Team] = [Agent(model=parts.member_model, id=member_id(i), name=member_id(i))
+                                   for i in range(parts.size)]
     return Team(members=members, model=parts.leader_model, id="team-100", name="team-100")
 
 
 def check_team(team: Team) -> bool:
+    if not isinstance(team.members, list):  # agno also takes a function that returns the members
+        raise RunCheckError(f"team members are {team.members!r}, not the list it was built with")
     ids = [m.id for m in team.members]
     if ids != [member_id(i) for i in range(TEAM_SIZE)]:
         raise RunCheckError(f"team has {len(ids)} members, expected {TEAM_SIZE} in order")
@@ -133,8 +136,8 @@ def direct_agent_steps() -> Callable[[], Any]:
         text = PROMPT
         for agent in agents:
             output = agent.run(text)
-            if output.status != RunStatus.completed:
-                raise RunCheckError(f"step run did not complete: {output.status}")
+            if output.status != RunStatus.completed or not isinstance(output.content, str):
+                raise RunCheckError(f"step run did not complete with text: {output.status}, {output.content!r}")
             text = output.content
         return _expect_content(text, expected)
 
@@ -179,12 +182,15 @@ def workflow_function_steps() -> Callable[[], Any]:
     def executor(function: Callable[[str], str]) -> Callable[[StepInput], StepOutput]:
         def run(step_input: StepInput) -> StepOutput:
             previous = step_input.previous_step_content
-            return StepOutput(content=function(previous if previous is not None else step_input.input))
+            text = previous if previous is not None else step_input.input
+            if not isinstance(text, str):  # agno's step input may be any message type; these steps take text
+                raise RunCheckError(f"a step was given {text!r}, not text")
+            return StepOutput(content=function(text))
 
         return run
 
-    steps = [Step(name=f"step-{i}", executor=executor(_step_function(i))) for i in range(WORKFLOW_STEPS)]
-    workflow = Workflow(name="functions", steps=steps)
+    workflow = Workflow(name="functions", steps=[Step(name=f"step-{i}", executor=executor(_step_function(i)))
+                                                 for i in range(WORKFLOW_STEPS)])
     expected = _function_expected()
     return lambda: _expect_content(workflow.run(PROMPT), expected)
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewai import Agent
+from crewai.lite_agent_output import LiteAgentOutput
 from crewai.tools import BaseTool, tool
+from crewai.utilities.types import LLMMessage
 
 from agnobench.adapters.contract import (INSTRUCTIONS, PROMPT, TOOL_NAME, TURNS, ModelLog, RunCheckError, add_numbers,
                                          expect_reply, expect_tool_ran, expect_turn, turn_prompt)
@@ -91,14 +93,23 @@ def tool_agent() -> State:
 conversation_agent = simple_agent
 
 
+def _kickoff(agent: Agent, messages: str | list[LLMMessage]) -> LiteAgentOutput:
+    """``Agent.kickoff``: its answer, which it hands back as a coroutine only inside a running event loop (a
+    Flow's); these ops run with none, so a coroutine here is a broken run."""
+    output = agent.kickoff(messages)
+    if not isinstance(output, LiteAgentOutput):
+        raise RunCheckError(f"{NAME}: kickoff returned {type(output).__name__}, not the agent's output")
+    return output
+
+
 def run_single(state: State) -> Any:
-    output = state.agent.kickoff(PROMPT)
+    output = _kickoff(state.agent, PROMPT)
     expect_reply(NAME, output.raw, PROMPT)
     return output
 
 
 def run_tool(state: State) -> Any:
-    output = state.agent.kickoff(PROMPT)
+    output = _kickoff(state.agent, PROMPT)
     if output.tool_failures:
         raise RunCheckError(f"{NAME}: tool failures {output.tool_failures}")
     executed = [str(m.get("content")) for m in output.messages if m.get("role") == "tool"]
@@ -107,11 +118,11 @@ def run_tool(state: State) -> Any:
 
 
 def conversation(state: State) -> Any:
-    history: list[dict[str, str]] = []
+    history: list[LLMMessage] = []
     output = None
     for turn in range(TURNS):
         prompt = turn_prompt(turn)
-        output = state.agent.kickoff(history + [{"role": "user", "content": prompt}])
+        output = _kickoff(state.agent, history + [{"role": "user", "content": prompt}])
         expect_turn(NAME, output.raw, state.log, turn)
         history += [{"role": "user", "content": prompt}, {"role": "assistant", "content": output.raw}]
     return output

@@ -42,16 +42,19 @@ class HashEmbedder(Embedder):
 
     dimensions: Optional[int] = DIMENSIONS
     _slots: Dict[str, Tuple[int, float]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # dimensions once checked: agno's Embedder declares it Optional, the cached slots fix it for good
+    _size: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.dimensions, int) or self.dimensions < 1:
             raise ValueError(f"HashEmbedder needs a positive number of dimensions, got {self.dimensions!r}")
+        self._size = self.dimensions
 
     def _slot(self, word: str) -> Tuple[int, float]:
         slot = self._slots.get(word)
         if slot is None:
             digest = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
-            slot = (digest >> 1) % self.dimensions, (1.0 if digest & 1 else -1.0)
+            slot = (digest >> 1) % self._size, (1.0 if digest & 1 else -1.0)
             self._slots[word] = slot
         return slot
 
@@ -62,7 +65,7 @@ class HashEmbedder(Embedder):
                 continue
             index, sign = self._slot(word)
             counts[index] = counts.get(index, 0.0) + sign
-        vector = [0.0] * self.dimensions  # type: ignore[operator]
+        vector = [0.0] * self._size
         norm = math.sqrt(sum(v * v for v in counts.values()))
         if norm:
             for index, value in counts.items():

@@ -72,7 +72,7 @@ class Recall:
 def measure_recall(vector_db: Any, corpus: Corpus, probes: int, k: int = TOP_K) -> Recall:
     indices = corpus.probes(probes)
     hits = first = 0
-    misses = []
+    misses: list[dict[str, Any]] = []
     for index in indices:
         names = search_names(vector_db, corpus.query(index), k)
         wanted = corpus.name(index)

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from agents import Agent, FunctionTool, Runner, function_tool
+from agents import Agent, Runner, Tool, function_tool
 from agents.items import ToolCallOutputItem
 
 from agnobench.adapters.contract import (INSTRUCTIONS, PROMPT, TURNS, ModelLog, add_numbers, expect_reply,
@@ -36,7 +36,7 @@ os.register_at_fork(after_in_child=_fresh_loop_after_fork)
 @dataclass
 class Parts:
     model: EchoModel
-    tools: list[FunctionTool]
+    tools: list[Tool]  # the Agent takes a list of any kind of tool (list is invariant)
 
 
 @dataclass
@@ -53,7 +53,7 @@ def create_with_tool(parts: Parts) -> Agent[Any]:
     return Agent(name="assistant", instructions=INSTRUCTIONS, model=parts.model, tools=parts.tools)
 
 
-def _state(tools: list[FunctionTool]) -> State:
+def _state(tools: list[Tool]) -> State:
     log = ModelLog()
     return State(Agent(name="assistant", instructions=INSTRUCTIONS, model=EchoModel(log), tools=tools), log)
 

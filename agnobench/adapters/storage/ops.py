@@ -169,8 +169,9 @@ def _langgraph_agent(state: Durable) -> GraphAgent:
 
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        conn = sqlite3.connect(state.location, check_same_thread=False)
-        saver: Any = SqliteSaver(conn)
+        lite = sqlite3.connect(state.location, check_same_thread=False)
+        saver: Any = SqliteSaver(lite)
+        state.handles.append(lite)
     else:
         import psycopg
         from psycopg.rows import dict_row
@@ -180,8 +181,8 @@ def _langgraph_agent(state: Durable) -> GraphAgent:
 
         conn = psycopg.connect(libpq_url(state.location), autocommit=True, prepare_threshold=0, row_factory=dict_row)
         saver = PostgresSaver(conn)
+        state.handles.append(conn)
     saver.setup()
-    state.handles.append(conn)
     model = EchoChatModel()
     return GraphAgent(create_agent(model, tools=[], checkpointer=saver), model)
 

@@ -66,7 +66,7 @@ def _password(url: str) -> str | None:
     from sqlalchemy.engine import make_url
 
     try:
-        return make_url(url).password  # type: ignore[return-value]
+        return make_url(url).password
     except Exception:
         return None
 
@@ -75,7 +75,7 @@ def _host_port(url: str) -> tuple[str | None, int]:
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    host = parsed.host or parsed.query.get("host")  # type: ignore[assignment]
+    host = parsed.host or parsed.query.get("host")
     return (host if isinstance(host, str) else None), int(parsed.port or 5432)
 
 

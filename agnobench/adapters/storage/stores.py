@@ -101,7 +101,7 @@ class CountingCursor(sqlite3.Cursor):
 
 
 class CountingConnection(sqlite3.Connection):
-    def cursor(self, factory: Any = CountingCursor) -> Any:  # type: ignore[override]
+    def cursor(self, factory: Any = CountingCursor) -> Any:
         return super().cursor(factory)
 
 

@@ -21,6 +21,8 @@ class FrameworkChart:
     values: list[float]
 
 
+# What a frameworks chart shows of a scenario: the first of these it measured, else its first metric.
+FRAMEWORK_METRICS: tuple[str, ...] = ("time_per_op_ns", "latency_p50_ns", "retained_bytes_per_op", "import_time_ns")
 KNOWN_FRAMEWORKS = ("pydantic-ai", "openai-agents", "langgraph", "crewai", "smolagents", "agno")
 
 
@@ -43,8 +45,7 @@ def framework_charts(results: Sequence[ScenarioResult]) -> list[FrameworkChart]:
         if result.suite != FRAMEWORKS_SUITE or not result.ok:
             continue
         found = _framework_of(result)
-        metric = next((m for m in ("time_per_op_ns", "latency_p50_ns", "retained_bytes_per_op", "import_time_ns")
-                       if m in result.metrics), None) or next(iter(result.metrics), None)
+        metric = next((m for m in FRAMEWORK_METRICS if m in result.metrics), None) or next(iter(result.metrics), None)
         if found is None or metric is None:
             continue
         framework, measure = found

@@ -39,7 +39,7 @@ def _calls_for(budget_s: float, warmup_ns: list[int]) -> int:
     return max(MIN_CALLS, min(MAX_CALLS, int(budget_s / max(per_call, 1e-9))))
 
 
-def timed_calls(ctx: PassContext, fixed_calls: int | None, budget_s: float, warmups: int) -> dict[str, Any]:
+def timed_calls(ctx: PassContext[LatencyParams], fixed_calls: int | None, budget_s: float, warmups: int) -> dict[str, Any]:
     """One child: warm up, then time each call; ns per call and model ns per call (or None).
 
     An async op is awaited inside one coroutine, the clock read around each await

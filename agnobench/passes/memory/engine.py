@@ -184,7 +184,7 @@ def _hooked_frames(op: Operation, ops: int) -> tuple[int, int, int]:
             repeat(aop, ops)
     finally:
         sys.setprofile(None)
-        threading.setprofile(None)  # type: ignore[arg-type]
+        threading.setprofile(None)
     seen.clear()
     return frames, size, calls
 

@@ -20,7 +20,10 @@ but no CPU.
 
 # No "from __future__ import annotations": FastAPI must see the request models, defined in the factories.
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported by the factories that build an app
+    from fastapi import FastAPI
 
 LATENCY_ENV = "AGNOBENCH_MOCK_LATENCY_S"
 CONTROL_PREFIX = "echo: "
@@ -31,7 +34,7 @@ def _latency_s() -> float:
     return float(os.environ.get(LATENCY_ENV, "0") or 0)
 
 
-def _with_health(app: Any) -> Any:
+def _with_health(app: "FastAPI") -> "FastAPI":
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -39,7 +42,7 @@ def _with_health(app: Any) -> Any:
     return app
 
 
-def control_app() -> Any:
+def control_app() -> "FastAPI":
     from fastapi import FastAPI
     from pydantic import BaseModel
 
@@ -55,7 +58,7 @@ def control_app() -> Any:
     return _with_health(app)
 
 
-def agent_per_request_app() -> Any:
+def agent_per_request_app() -> "FastAPI":
     from agno.agent import Agent
     from fastapi import FastAPI, HTTPException
     from pydantic import BaseModel
@@ -80,7 +83,7 @@ def agent_per_request_app() -> Any:
     return _with_health(app)
 
 
-def agentos_app() -> Any:
+def agentos_app() -> "FastAPI":
     from agno.agent import Agent
     from agno.os import AgentOS
 
@@ -91,7 +94,7 @@ def agentos_app() -> Any:
     return AgentOS(agents=[agent], telemetry=False).get_app()
 
 
-def bare_agent_app() -> Any:
+def bare_agent_app() -> "FastAPI":
     """The agent AgentOS serves (same id, model, instructions), on a bare FastAPI route taking the same form:
     set beside :func:`agentos_app`, the difference is what the AgentOS layer costs per request."""
     from agno.agent import Agent

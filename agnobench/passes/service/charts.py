@@ -45,7 +45,7 @@ def saturation_series(result: ScenarioResult) -> list[SaturationSeries]:
 def saturation_figure(scenario: str, series: Sequence[SaturationSeries]) -> Any:
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("requests/s", "latency p50 / p99 (ms)"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["requests/s", "latency p50 / p99 (ms)"])
     for index, s in enumerate(series):
         colour = ["#4c78a8", "#e45756", "#54a24b", "#b279a2", "#f58518"][index % 5]
         fig.add_scatter(name=f"{s.label} req/s", x=s.concurrency, y=s.requests_per_sec, mode="lines+markers",

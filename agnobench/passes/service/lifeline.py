@@ -15,6 +15,7 @@ import signal
 from typing import Callable
 
 PR_SET_PDEATHSIG = 1
+_PRCTL: Callable[..., int] | None
 try:
     _PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not between fork and exec
 except (OSError, AttributeError):  # not Linux: the explicit stops still hold

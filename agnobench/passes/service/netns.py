@@ -30,7 +30,7 @@ from types import TracebackType
 from agnobench.harness.containment import leave_to_root
 
 PREFIX = "agnobench-"
-SUBNETS = ipaddress.ip_network("10.251.0.0/16")  # a /24 of it per run, checked unused on this machine
+SUBNETS = ipaddress.IPv4Network("10.251.0.0/16")  # a /24 of it per run, checked unused on this machine
 
 
 class NetworkError(RuntimeError):

@@ -32,7 +32,7 @@ def app_reference(op: Callable[..., Any]) -> str:
     """``module:function`` of the scenario's operation, as imported by the worker."""
     target = op
     while isinstance(target, functools.partial) or hasattr(target, "__wrapped__"):
-        target = target.func if isinstance(target, functools.partial) else target.__wrapped__  # type: ignore[attr-defined]
+        target = target.func if isinstance(target, functools.partial) else target.__wrapped__
     module, name = getattr(target, "__module__", None), getattr(target, "__qualname__", "")
     if not module or module == "__main__" or "<" in name:
         raise ScenarioError("the service pass serves the scenario's operation, which must be a top-level function "

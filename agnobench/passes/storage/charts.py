@@ -7,12 +7,15 @@ shows as a rising line, and the verdict of each store rides in the legend.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from agnobench.reporters.format import format_bytes, format_ns
 from agnobench.reporters.html.charts import layout, scale_for, value_axis
 from agnobench.reporters.typed import typed_results
 from agnobench.results import ScenarioResult
+
+if TYPE_CHECKING:  # plotly is imported where a chart is drawn
+    from plotly.graph_objects import Figure
 
 STORE_COLOURS = {"memory": "#2ca02c", "sqlite": "#1f77b4", "postgres": "#d62728"}
 
@@ -21,7 +24,7 @@ def _growths(members: Sequence[ScenarioResult]) -> list[Any]:
     return [growth for _, growth in typed_results(members, "turn_growth") if growth.turns]
 
 
-def _figure(growths: list[Any], metric: str, unit: str, title: str, axis: str) -> Any:
+def _figure(growths: list[Any], metric: str, unit: str, title: str, axis: str) -> Figure | None:
     import plotly.graph_objects as go
 
     series = [(g, [(p.turn, getattr(p, metric)) for p in g.turns if getattr(p, metric) is not None]) for g in growths]
@@ -42,7 +45,7 @@ def _figure(growths: list[Any], metric: str, unit: str, title: str, axis: str) -
     return fig
 
 
-def turn_cost_figures(members: Sequence[ScenarioResult]) -> list[Any]:
+def turn_cost_figures(members: Sequence[ScenarioResult]) -> list[Figure]:
     """Time per turn and bytes written per turn against the turn number, every store on one chart each."""
     growths = _growths(members)
     if not growths:

@@ -82,7 +82,8 @@ class _SharedErrors:
 
     def take(self) -> list[str]:
         with self.lock:
-            return self.handler.take()
+            taken: list[str] = self.handler.take()
+            return taken
 
 
 def run_cell(db: Any, mode: str, sessions: int, turns: int, tag: str = "") -> SessionCell:

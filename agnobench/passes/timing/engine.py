@@ -28,7 +28,8 @@ from typing import Any, Callable
 from agnobench.passes.timing.estimate import FAST_TOLERANCE, TimingEstimate, estimate
 from agnobench.measure.machine import MachineSpeed, known, record_kernel
 from agnobench.core.settings import MeasureSettings
-from agnobench.passes.timing.bursts import BurstPlan, ChildPairs, plan_bursts, timed_child, wait_for_fast
+from agnobench.passes.timing.bursts import BurstPlan, plan_bursts, timed_child, wait_for_fast
+from agnobench.passes.timing.estimate import ChildPairs
 
 Operation = Callable[[], Any]
 

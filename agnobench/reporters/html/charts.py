@@ -8,10 +8,13 @@ hover text carries the exact figure as the tables format it.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from agnobench.reporters.format import format_ns, format_value
 from agnobench.reporters.html.data import LatencyChart, MetricChart
+
+if TYPE_CHECKING:  # plotly is imported where a chart is drawn
+    from plotly.graph_objects import Figure
 
 REFERENCE_STYLES = [("diamond", "#54a24b"), ("star", "#b279a2"), ("triangle-up", "#f58518"), ("square", "#72b7b2"),
                     ("cross", "#ff9da6"), ("x", "#9d755d")]
@@ -57,7 +60,7 @@ def layout(title: str, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def metric_figure(chart: MetricChart) -> Any:
+def metric_figure(chart: MetricChart) -> Figure:
     import plotly.graph_objects as go
 
     everything = [b.value for b in chart.bars] + [m.value for m in chart.targets] + \
@@ -84,7 +87,7 @@ def metric_figure(chart: MetricChart) -> Any:
     return fig
 
 
-def latency_figure(chart: LatencyChart) -> Any:
+def latency_figure(chart: LatencyChart) -> Figure:
     import plotly.graph_objects as go
 
     values = [v for vs in chart.percentiles.values() for v in vs if v]

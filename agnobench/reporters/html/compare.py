@@ -7,7 +7,7 @@ reader sees at a glance which rows crossed it and which way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from agnobench.compare import Comparison, Verdict
 from agnobench.core.registry import metric_info
@@ -16,6 +16,9 @@ from agnobench.reporters.html.escaping import text
 from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import section_html
 from agnobench.reporters.sections import Section
+
+if TYPE_CHECKING:  # plotly is imported where a chart is drawn
+    from plotly.graph_objects import Figure
 
 VERDICT_COLOURS = {Verdict.regression: "#cf222e", Verdict.improvement: "#1a7f37",
                    Verdict.unchanged: "#8c959f", Verdict.not_significant: "#d4a72c",
@@ -28,7 +31,7 @@ def comparison_section(comparison: Comparison) -> Section:
                    failed={i for i, r in enumerate(comparison.rows) if r.fails})
 
 
-def change_figure(comparison: Comparison) -> Any | None:
+def change_figure(comparison: Comparison) -> Figure | None:
     import plotly.graph_objects as go
 
     rows = [r for r in comparison.rows if r.gated and r.change_pct is not None]

@@ -8,7 +8,7 @@ the terminal's one-line-per-scenario table and the list of marks.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from agnobench.compare.verdict import Verdict
 from agnobench.history.render import COLUMNS, NOTES, lines, mark_text
@@ -21,6 +21,9 @@ from agnobench.reporters.html.page import Page
 from agnobench.reporters.html.tables import section_html
 from agnobench.reporters.sections import Section
 
+if TYPE_CHECKING:  # plotly is imported where a chart is drawn
+    from plotly.graph_objects import Figure
+
 # charted when a scenario has them; any other metric with a mark is charted too
 CHARTED = ["time_per_op_ns", "time_per_op_rel", "latency_p50_ns", "latency_p99_ns", "retained_bytes_per_op",
            "allocated_bytes_per_op", "allocs_per_op", "instructions_per_op"]
@@ -30,7 +33,7 @@ def axis_labels(history: History) -> list[str]:
     return [f"{i + 1} · {p.label}" for i, p in enumerate(history.points)]
 
 
-def trend_figure(suite: str, metric: str, trends: Sequence[Trend], history: History) -> Any:
+def trend_figure(suite: str, metric: str, trends: Sequence[Trend], history: History) -> Figure:
     import plotly.graph_objects as go
 
     labels = axis_labels(history)

@@ -10,9 +10,12 @@ When every chart has rendered the page sets ``data-charts-rendered`` on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agnobench.reporters.html.escaping import script_code, script_data, text
+
+if TYPE_CHECKING:  # plotly is imported where a chart is drawn
+    from plotly.graph_objects import Figure
 
 PLOTLY_EXTRA = "pip install 'agnobench[html]'"
 TEMPLATE = "plotly_white"  # one look for every chart of a page
@@ -78,7 +81,7 @@ class Page:
     def add(self, html: str) -> None:
         self.parts.append(html)
 
-    def chart(self, figure: Any) -> str:
+    def chart(self, figure: Figure) -> str:
         """A placeholder div for ``figure`` (a plotly Figure); the figure itself goes in the page's data.
 
         Each figure's own copy of plotly's default template is dropped: the page carries one
