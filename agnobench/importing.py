@@ -39,4 +39,5 @@ def import_reference(reference: str) -> Callable[..., Any]:
             raise ValueError(f"module {module_name!r} has no attribute {attr_path!r}") from None
     if not callable(target):
         raise ValueError(f"{reference!r} is not callable")
-    return target
+    function: Callable[..., Any] = target
+    return function

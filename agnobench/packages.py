@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import sys
 from importlib import metadata
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 IMPORTED_MODULES = "imported_modules"  # the worker's list, replaced by PACKAGES in the parent
 PACKAGES = "packages"  # scenario details and environment: {distribution: version}
@@ -50,14 +50,14 @@ def package_versions(modules: Iterable[str]) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def record_packages(details: dict) -> None:
+def record_packages(details: dict[str, Any]) -> None:
     """Replace a worker's ``imported_modules`` in a scenario's details by the packages they come from."""
     modules = details.pop(IMPORTED_MODULES, None)
     if isinstance(modules, list):
         details[PACKAGES] = package_versions(str(m) for m in modules)
 
 
-def union_packages(details: Iterable[Mapping]) -> dict[str, str]:
+def union_packages(details: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """Every package any scenario imported (one version each: one environment ran them all)."""
     out: dict[str, str] = {}
     for entry in details:
@@ -67,7 +67,7 @@ def union_packages(details: Iterable[Mapping]) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def package_changes(baseline: Mapping, current: Mapping) -> list[str]:
+def package_changes(baseline: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     """``name a → b`` for every package whose version differs between two environments' ``packages``
     (``name a → absent``/``absent → b`` for one present on one side only); [] when either side has none."""
     a, b = baseline.get(PACKAGES), current.get(PACKAGES)

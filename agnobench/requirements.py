@@ -63,7 +63,8 @@ class Requirements:
 def _server_missing(name: str) -> str | None:
     from agnobench.importing import import_reference
 
-    return import_reference(SERVERS[name])()
+    missing: str | None = import_reference(SERVERS[name])()
+    return missing
 
 
 @dataclass(frozen=True)

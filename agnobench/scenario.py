@@ -98,7 +98,7 @@ def _type_name(expected: Any) -> str:
     if isinstance(expected, tuple):
         return " or ".join(_type_name(t) for t in expected)
     return {str: "a string", bool: "true or false", dict: "a table", int: "an integer",
-            float: "a number", list: "a list"}.get(expected, expected.__name__)
+            float: "a number", list: "a list"}.get(expected, str(expected.__name__))
 
 
 def _check_type(path: Path, key: str, value: Any, expected: Any) -> None:
