@@ -23,10 +23,15 @@ move the count (measured; see docs/ci-gate.md):
   one environment variable) moved ``Agent()``'s count by up to 1.2 %; the
   median over samples in many layouts moves far less.
 
-Valgrind runs code ~50× slower and pays agno's import under it (~25 s),
-so this is a pass of its own, in one process for all selected scenarios
-(agno imported once; see ``instructions_child``), and the loop counts are
-sized by an instruction budget rather than by time.
+Callgrind runs code ~35× slower while it instruments (agno's import: 18.7 s
+of CPU instead of 0.5 s), ~7× with instrumentation off (3.6 s). So callgrind
+starts with ``--instr-atstart=no`` and the child switches instrumentation on
+only around each scenario's regions (client requests,
+:mod:`callgrind_requests`); where it cannot issue them (not x86-64), it
+instruments from the start, slower, with the same counts. It is a pass of
+its own, in one process for all selected scenarios (agno imported once; see
+``instructions_child``), and the loop counts are sized by an instruction
+budget rather than by time.
 """
 
 from __future__ import annotations
@@ -256,7 +261,7 @@ def count_instructions(scenarios: list[Scenario], settings: InstructionSettings,
     counted: Counted = {}
     pending = list(scenarios)
     while pending:
-        progress("instructions: starting callgrind (valgrind runs ~50x slower)")
+        progress("instructions: starting callgrind")
         counted.update(_run_batch(pending, settings, valgrind, prefix, base_details, progress, on_count,
                                   regions_only))
         pending = [s for s in pending if s.name not in counted]

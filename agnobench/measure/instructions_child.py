@@ -1,9 +1,14 @@
 """The program callgrind runs: ``python -m agnobench.measure.instructions_child SPEC.json``.
 
 One process counts every selected scenario, so agno is imported (and paid
-for under valgrind, ~25 s) once, not once per scenario. For each scenario in
-turn it builds the operation as the timing worker does, then runs the op in
-*regions*. Each region is a ctypes call of libc's ``qsort`` on two
+for under valgrind) once, not once per scenario. For each scenario in turn it
+builds the operation as the timing worker does, then runs the op in
+*regions*. Callgrind instruments (and so runs ~35× slower than native) only
+from just before a scenario's first region to just after its last: the
+child switches instrumentation with client requests
+(:mod:`agnobench.measure.callgrind_requests`), and the imports, setup and
+warm-up before run at ~7×. Each request is a ctypes call too, so callgrind
+writes a profile for it; the region numbering counts those. Each region is a ctypes call of libc's ``qsort`` on two
 elements, whose comparison callback runs the op loop; callgrind is started
 with ``--collect-atstart=no --toggle-collect=ffi_call --dump-after=ffi_call``,
 so it counts only inside regions and writes one profile per region. Python
@@ -273,7 +278,7 @@ def count_all(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
     libc = _libc()
     requests = ClientRequests() if spec.get("instrumentation") == "regions" else None
     for name, scenario_path in spec["scenarios"]:
-        emit(event="progress", message=f"instructions: {name} (callgrind runs ~50x slower)", scenario=name)
+        emit(event="progress", message=f"instructions: {name} (under callgrind)", scenario=name)
         emit(event="started", scenario=name)
         seen = len(netguard.violations())
         try:
