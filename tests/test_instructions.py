@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from agnobench.passes.instructions.engine import (INSTALL_HINT, InstructionError, child_environment, read_totals,
+from agnobench.passes.instructions import engine as instructions
+from agnobench.passes.instructions.callgrind_requests import RUNNING_ON_VALGRIND, client_requests
+from agnobench.passes.instructions.engine import (INSTALL_HINT, InstructionCount, InstructionError, InstructionSettings,
+                                            callgrind_command, child_environment, count_instructions, read_totals,
                                             samples_from_dumps)
 from agnobench.passes.instructions.child import Layouts, plan_counts
+from agnobench.scenario import load_scenario
 from conftest import ScenarioDir, run_cli
 
 needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind not installed")
@@ -105,7 +111,48 @@ def test_missing_valgrind_is_one_line_and_exit_2(scenario_dir: ScenarioDir, tmp_
     assert not (scenario_dir.path / "x.json").exists()
 
 
+def test_client_requests_are_no_ops_on_a_real_cpu() -> None:
+    requests = client_requests()
+    if requests is None:  # not x86-64, or no executable page: callgrind then instruments from the start
+        assert "--instr-atstart=yes" in callgrind_command("valgrind", Path("out"))
+        return
+    assert requests(RUNNING_ON_VALGRIND) == 0 and requests.running_on_valgrind() == 0
+    requests.start_instrumentation()  # natively nothing happens, and nothing breaks
+    requests.stop_instrumentation()
+    assert "--instr-atstart=no" in callgrind_command("valgrind", Path("out"), instrument_at_start=False)
+
+
 # ---- with valgrind ---------------------------------------------------------
+
+@needs_valgrind
+def test_client_requests_reach_valgrind() -> None:
+    code = ("from agnobench.passes.instructions.callgrind_requests import client_requests; "
+            "r = client_requests(); print(-1 if r is None else r.running_on_valgrind())")
+    result = subprocess.run(["valgrind", "-q", "--tool=none", sys.executable, "-c", code], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in ("1", "-1")  # 1: valgrind answered the request (-1: not x86-64)
+
+
+@needs_valgrind
+def test_instrumenting_only_the_regions_gives_the_same_counts(scenario_dir: ScenarioDir,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child switches callgrind's instrumentation on just for its regions (much faster); the counts are
+    those of a process instrumented throughout, to the instruction."""
+    (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
+    scenario = load_scenario(scenario_dir.write("spin", "work_ops:spin"))
+    monkeypatch.chdir(scenario_dir.path)
+    settings = InstructionSettings(repeats=3, budget=2e5, warmup_ops=2)
+    switched = count_instructions([scenario], settings)["spin"]
+    monkeypatch.setattr(instructions, "client_requests", lambda: None)  # as on a CPU without client requests
+    throughout = count_instructions([scenario], settings)["spin"]
+    assert isinstance(switched, InstructionCount) and isinstance(throughout, InstructionCount)
+    if client_requests() is not None:
+        assert switched.details["instruction_instrumentation"] == "regions"
+    assert throughout.details["instruction_instrumentation"] == "always"
+    assert len(switched.samples) == 3 and switched.samples[0] > 1000
+    assert switched.samples == throughout.samples
+
 
 def counted(scenario_dir: ScenarioDir, work: int, out: str, *flags: str) -> dict:
     result = run_cli("run", "spin.toml", "--quick", *flags, "-o", out, cwd=scenario_dir.path,

@@ -1,9 +1,14 @@
 """The program callgrind runs: ``python -m agnobench.passes.instructions.child SPEC.json``.
 
 One process counts every selected scenario, so agno is imported (and paid
-for under valgrind, ~25 s) once, not once per scenario. For each scenario in
-turn it builds the operation as the timing worker does, then runs the op in
-*regions*. Each region is a ctypes call of libc's ``qsort`` on two
+for under valgrind) once, not once per scenario. For each scenario in turn it
+builds the operation as the timing worker does, then runs the op in
+*regions*. Callgrind instruments (and so runs ~35× slower than native) only
+from just before a scenario's first region to just after its last: the
+child switches instrumentation with client requests
+(:mod:`agnobench.passes.instructions.callgrind_requests`), and the imports, setup and
+warm-up before run at ~7×. Each request is a ctypes call too, so callgrind
+writes a profile for it; the region numbering counts those. Each region is a ctypes call of libc's ``qsort`` on two
 elements, whose comparison callback runs the op loop; callgrind is started
 with ``--collect-atstart=no --toggle-collect=ffi_call --dump-after=ffi_call``,
 so it counts only inside regions and writes one profile per region. Python
@@ -48,6 +53,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from agnobench.passes.instructions.callgrind_requests import ClientRequests
+
 Emit = Callable[..., None]
 
 _COMPARE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
@@ -76,10 +83,12 @@ class Regions:
     ``plan`` lists ``[label, ops, dump number]`` per region, for the parent.
     """
 
-    def __init__(self, op: Callable[[], Any], dump_base: str, libc: ctypes.CDLL) -> None:
+    def __init__(self, op: Callable[[], Any], dump_base: str, libc: ctypes.CDLL,
+                 requests: ClientRequests | None = None) -> None:
         self.op = op
         self.dump_base = dump_base
         self.libc = libc
+        self.requests = requests
         self.plan: list[list[Any]] = []
         self.last = last_dump(dump_base)  # what earlier scenarios (or a ctypes call in setup) left
 
@@ -98,6 +107,16 @@ class Regions:
         self.libc.qsort(items, 2, ctypes.sizeof(ctypes.c_int), callback)  # one comparison: one region
         self.last += 1  # no I/O here: anything allocated between two regions would move the next one's count
         self.plan.append([label, ops, self.last])
+
+    def instrument(self, on: bool) -> None:
+        """Callgrind's instrumentation on or off, when the child may switch it (else it stays on throughout)."""
+        if self.requests is None:
+            return
+        if on:
+            self.requests.start_instrumentation()
+        else:
+            self.requests.stop_instrumentation()
+        self.last += 1  # the request is a ctypes call, so it crosses ffi_call: callgrind writes one profile for it
 
     def check(self) -> None:
         """After the last region: one profile per region, or the op itself crossed ``ffi_call``."""
@@ -172,8 +191,14 @@ class Layouts:
             self.spare.append(spare)
 
 
-def count_one(spec: dict[str, Any], scenario_path: str, libc: ctypes.CDLL) -> dict[str, Any]:
-    """Build one scenario's op and count it in regions; its plan for the parent."""
+def count_one(spec: dict[str, Any], scenario_path: str, libc: ctypes.CDLL,
+              requests: ClientRequests | None = None) -> dict[str, Any]:
+    """Build one scenario's op and count it in regions; its plan for the parent.
+
+    With ``requests`` (callgrind started with ``--instr-atstart=no``), everything
+    before the regions runs uninstrumented, ~10x faster; instrumentation is on
+    from just before the first region to just after the last.
+    """
     from agnobench.measure.operation import build_operation, check_operation
     from agnobench.scenario import load_scenario
 
@@ -186,14 +211,16 @@ def count_one(spec: dict[str, Any], scenario_path: str, libc: ctypes.CDLL) -> di
     gc.collect()
     gc.freeze()  # agno's heap out of the collector's way: the gc.collect() before each region stays cheap
     try:
-        return _count_regions(spec, op, libc, layouts)
+        return _count_regions(spec, Regions(op, spec["dump_base"], libc, requests), layouts)
     finally:
+        if requests is not None:
+            requests.stop_instrumentation()  # after a failure: the next scenario's setup runs uninstrumented too
         gc.unfreeze()  # the next scenario starts from a heap the collector sees whole
 
 
-def _count_regions(spec: dict[str, Any], op: Callable[[], Any], libc: ctypes.CDLL,
-                   layouts: "Layouts") -> dict[str, Any]:
-    regions = Regions(op, spec["dump_base"], libc)
+def _count_regions(spec: dict[str, Any], regions: Regions, layouts: "Layouts") -> dict[str, Any]:
+    op = regions.op
+    regions.instrument(True)
     for ops in (0, 0, 1):  # the first region also pays the dynamic linker's first lookup of qsort
         regions.run(ops, "calibrate")
     empty, one = regions.totals(1), regions.totals(2)
@@ -209,6 +236,7 @@ def _count_regions(spec: dict[str, Any], op: Callable[[], Any], libc: ctypes.CDL
         op()  # refills the method cache for this layout, uncounted (outside any region, so no profile to write)
         regions.run(n1, label)
         regions.run(n2, label)
+    regions.instrument(False)  # switching it for every sample was slower: each switch drops valgrind's translations
     regions.check()
     return {"plan": regions.plan, "n1": n1, "n2": n2, "estimate_per_op": per_op}
 
@@ -248,12 +276,13 @@ def count_all(spec: dict[str, Any], emit: Emit) -> dict[str, Any]:
 
     sys.meta_path.insert(0, ExactPathFinder(spec["import_paths"]))  # first, as add_import_paths would put them
     libc = _libc()
+    requests = ClientRequests() if spec.get("instrumentation") == "regions" else None
     for name, scenario_path in spec["scenarios"]:
-        emit(event="progress", message=f"instructions: {name} (callgrind runs ~50x slower)", scenario=name)
+        emit(event="progress", message=f"instructions: {name} (under callgrind)", scenario=name)
         emit(event="started", scenario=name)
         seen = len(netguard.violations())
         try:
-            counted = count_one(spec, scenario_path, libc)
+            counted = count_one(spec, scenario_path, libc, requests)
             attempts = netguard.violations()[seen:]
             if attempts:
                 raise CountError("network access attempted: " + "; ".join(attempts[:3]))

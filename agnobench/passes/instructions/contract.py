@@ -27,6 +27,7 @@ class InstructionResult(Model):
     instruction_aslr: str = ""  # "off" when the process ran without address randomisation
     instruction_hashseed: int = 0
     instruction_tool: str = ""  # valgrind's version
+    instruction_instrumentation: str = ""  # "regions": callgrind instrumented only the counted regions; "always"
     instruction_scenarios_per_process: int = 0
     instruction_ops_per_region: list[int] = field(default_factory=list)  # n1, n2
     instruction_samples: int = 0

@@ -23,10 +23,15 @@ move the count (measured; see docs/ci-gate.md):
   one environment variable) moved ``Agent()``'s count by up to 1.2 %; the
   median over samples in many layouts moves far less.
 
-Valgrind runs code ~50× slower and pays agno's import under it (~25 s),
-so this is a pass of its own, in one process for all selected scenarios
-(agno imported once; see ``instructions_child``), and the loop counts are
-sized by an instruction budget rather than by time.
+Callgrind runs code ~35× slower while it instruments (agno's import: 18.7 s
+of CPU instead of 0.5 s), ~7× with instrumentation off (3.6 s). So callgrind
+starts with ``--instr-atstart=no`` and the child switches instrumentation on
+only around each scenario's regions (client requests,
+:mod:`callgrind_requests`); where it cannot issue them (not x86-64), it
+instruments from the start, slower, with the same counts. It is a pass of
+its own, in one process for all selected scenarios (agno imported once; see
+``instructions_child``), and the loop counts are sized by an instruction
+budget rather than by time.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from typing import Any, Callable
 
 from agnobench import tempdirs
 from agnobench.errors import InputError
+from agnobench.passes.instructions.callgrind_requests import client_requests
 from agnobench.harness.spawn import ChildFailure, ChildJob, run_child
 from agnobench.scenario import Scenario
 
@@ -128,8 +134,10 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def callgrind_command(valgrind: str, dump_base: Path) -> list[str]:
-    return [valgrind, "--tool=callgrind", "--collect-atstart=no", f"--toggle-collect={BOUNDARY}",
+def callgrind_command(valgrind: str, dump_base: Path, instrument_at_start: bool = True) -> list[str]:
+    """callgrind's command line; without ``instrument_at_start`` the child turns instrumentation on itself."""
+    return [valgrind, "--tool=callgrind", f"--instr-atstart={'yes' if instrument_at_start else 'no'}",
+            "--collect-atstart=no", f"--toggle-collect={BOUNDARY}",
             f"--dump-after={BOUNDARY}", "--dump-instr=no", "--dump-line=no", "--compress-strings=no",
             f"--callgrind-out-file={dump_base}"]
 
@@ -211,18 +219,18 @@ class _Batch:
 
 
 def _run_batch(scenarios: list[Scenario], settings: InstructionSettings, valgrind: str, prefix: list[str],
-               base_details: dict[str, Any], progress: Progress, on_count: OnCount) -> Counted:
+               base_details: dict[str, Any], progress: Progress, on_count: OnCount, regions_only: bool) -> Counted:
     """One callgrind process over ``scenarios``; what it counted, and the failure of the one it died in."""
     with tempfile.TemporaryDirectory(prefix=tempdirs.prefix("callgrind")) as tmp:
         dump_base = Path(tmp) / "callgrind.out"
         paths = [os.getcwd(), *dict.fromkeys(str(Path(s.path).parent) for s in scenarios)]
         spec = {"scenarios": [[s.name, str(s.path)] for s in scenarios], "import_paths": paths,
                 "warmup_ops": settings.warmup_ops, "repeats": settings.repeats, "budget": settings.budget,
-                "dump_base": str(dump_base)}
+                "dump_base": str(dump_base), "instrumentation": "regions" if regions_only else "always"}
         batch = _Batch(dump_base, base_details, progress, on_count)
         job = ChildJob("agnobench.passes.instructions.child", spec, sum(s.measure.timeout_s for s in scenarios),
                        what="callgrind", timeout_hint="the scenarios' measure.timeout_s, summed",
-                       wrapper=[*prefix, *callgrind_command(valgrind, dump_base)], env=child_environment(),
+                       wrapper=[*prefix, *callgrind_command(valgrind, dump_base, not regions_only)], env=child_environment(),
                        watchdog=False, python_flags=["-P"])  # the cwd is imported from by exact path
         outcome = run_child(job, batch.on_event)
     counted = batch.counted
@@ -245,13 +253,16 @@ def count_instructions(scenarios: list[Scenario], settings: InstructionSettings,
     """
     valgrind = valgrind or find_valgrind()
     prefix = no_aslr_prefix()
+    regions_only = client_requests() is not None  # else instrumented from the start: slower, same counts
     base_details = {"instruction_boundary": BOUNDARY, "instruction_aslr": "off" if prefix else "on",
+                    "instruction_instrumentation": "regions" if regions_only else "always",
                     "instruction_hashseed": 0, "instruction_tool": valgrind_version(valgrind),
                     "instruction_scenarios_per_process": len(scenarios)}
     counted: Counted = {}
     pending = list(scenarios)
     while pending:
-        progress("instructions: starting callgrind (valgrind runs ~50x slower)")
-        counted.update(_run_batch(pending, settings, valgrind, prefix, base_details, progress, on_count))
+        progress("instructions: starting callgrind")
+        counted.update(_run_batch(pending, settings, valgrind, prefix, base_details, progress, on_count,
+                                  regions_only))
         pending = [s for s in pending if s.name not in counted]
     return counted
