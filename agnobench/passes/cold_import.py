@@ -12,16 +12,16 @@ from dataclasses import dataclass, field, replace
 
 from agnobench.measure.params_schema import ParamError
 from agnobench.measure.passes import PassContext, PassOutput, PassPlugin
-from agnobench.measure.sequential import STOP_INTERVAL, StoppingRule
+from agnobench.measure.sequential import MIN_INTERVAL_SAMPLES, STOP_INTERVAL, StoppingRule
 from agnobench.metrics import MORE, MetricInfo
 from agnobench.model import Model
 
 # How a full run sizes its pairs (docs/frameworks.md, *Cold import*): until the median difference's 95 %
 # interval lies within ±TARGET_PCT % of it, at least MIN_PAIRS, at most MAX_PAIRS, within BUDGET_S of pairs.
-TARGET_PCT = 5.0  # half the gate's 10 % threshold on import_time_ns: a change that trips the gate is outside
-MIN_PAIRS = 8  # the first count whose interval is not simply [min, max] + 1; see sequential.MIN_INTERVAL_SAMPLES
-MAX_PAIRS = 20  # the old fixed count: a full run never takes more than before
-BUDGET_S = 60.0  # seconds of pairs per import
+TARGET_PCT = 5.0  # half the gate's 10 % threshold on import_time_ns, so a change the gate would flag falls outside
+MIN_PAIRS = MIN_INTERVAL_SAMPLES  # 6: the fewest pairs that have a 95 % interval at all ([min, max], 96.9 %)
+MAX_PAIRS = 20  # the old fixed count: a full run never takes more pairs than it used to
+BUDGET_S = 30.0  # seconds of pairs per import: 7 imports then stay within ~4 of the suite's 6 minutes
 QUICK_PAIRS = 3
 
 

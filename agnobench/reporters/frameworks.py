@@ -101,8 +101,10 @@ def _cell(result: ScenarioResult | None, agno: ScenarioResult | None, measure: M
 
 def _interval_mark(details: ColdImportResult | None) -> str:
     """`` ±3 %`` for a cold import whose interval reached its target, `` ±9 %!`` for one that did not."""
-    if details is None or details.interval_pct is None:
-        return " (no interval)" if details is not None else ""
+    if details is None or not details.stopped:  # a results file from before pairs were sized: no interval kept
+        return ""
+    if details.interval_pct is None:
+        return " (no interval)"
     missed = "!" if details.target_pct and not details.target_met else ""
     return f" ±{details.interval_pct:.0f} %{missed}"
 
@@ -110,6 +112,8 @@ def _interval_mark(details: ColdImportResult | None) -> str:
 def interval_text(details: ColdImportResult) -> str:
     """The cold import's 95 % interval, its pairs, and how they were sized: never a missed target shown as met."""
     pairs = f"{details.samples} pairs"
+    if not details.stopped:
+        return f"— ({pairs})"
     if details.interval_pct is None:
         return f"none ({pairs}: an interval needs {MIN_INTERVAL_SAMPLES})"
     assert details.interval_low_ns is not None and details.interval_high_ns is not None
