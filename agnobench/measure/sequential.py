@@ -17,8 +17,8 @@ about the shape of the samples, which on a busy machine have a long right
 tail (a preempted interpreter), and it is computed exactly, so a test can
 check it. Stopping when the interval is narrow (never on the value of the
 median) is the fixed-width interval procedure (Chow and Robbins, 1965): the
-stopping rule looks at the interval's width, not at where it lies, so its
-coverage stays close to the stated 95 %.
+stopping rule looks at the interval's width, not at where it lies, and its
+coverage tends to the stated 95 % as the target narrows.
 """
 
 from __future__ import annotations
