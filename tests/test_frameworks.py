@@ -2,16 +2,19 @@
 
 One probe process runs each adapter under a strict socket audit and reports
 what each mock model was handed; the CLI tests go through the real harness
-at tiny counts (``--quick``).
+at tiny counts (``--quick``). The three processes (the probe and two CLI runs)
+start together when the first test needs one, so they share the machine's
+cores instead of queueing; each test then reads its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -22,7 +25,7 @@ from agnobench.passes.cold_import.report import FRAMEWORKS, frameworks_sections
 from agnobench.requirements import Requirements, unavailable
 from agnobench.results import load_results
 from agnobench.scenario import load_scenario
-from conftest import TESTS_DIR, ScenarioDir, run_cli
+from conftest import TESTS_DIR, CliResult, ScenarioDir
 
 ALL = list(FRAMEWORKS)
 TURNS = [contract.turn_prompt(t) for t in range(contract.TURNS)]
@@ -38,10 +41,64 @@ def _needs(name: str) -> None:
         pytest.skip(f"{name} not installed: {missing.install}")
 
 
+class Background:
+    """A process started now and read when a test needs it (stopped by the fixture that started it)."""
+
+    def __init__(self, argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self._result: CliResult | None = None
+
+    def result(self, timeout: float = 900) -> CliResult:
+        if self._result is None:
+            out, err = self.proc.communicate(timeout=timeout)
+            self._result = CliResult(self.proc.returncode, out, err)
+        return self._result
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+
+
+def _cli(*args: str, cwd: Path) -> Background:
+    """``python -m agnobench ARGS`` as conftest.run_cli runs it, in the background."""
+    return Background([sys.executable, "-m", "agnobench", *args], cwd, {**os.environ, "COLUMNS": "200"})
+
+
+BROKEN = {name: f"broken_frameworks:{name.replace('-', '_')}" for name in ALL}
+# Every adapter's scenarios through the real harness at tiny counts; the peers' cold imports (seconds of fresh
+# interpreters each) are left to `agnobench run --suite frameworks`, Agno's stay.
+QUICK = [f"{fw}-{suffix}" for fw in ALL for suffix in ("create-tool", "run", "run-tool", "conversation-5")]
+QUICK += ["agno-import", "agno-import-package"]
+
+
 @pytest.fixture(scope="module")
-def probe() -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, str(TESTS_DIR / "frameworks_probe.py"), *INSTALLED], env=worker_environment(),
-                          capture_output=True, text=True, timeout=600)
+def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The probe, the broken adapters' run and the quick suite's run, started at once."""
+    broken = ScenarioDir(tmp_path_factory.mktemp("broken"))
+    (broken.path / "broken_frameworks.py").write_text((TESTS_DIR / "broken_frameworks.py").read_text())
+    for name in INSTALLED:
+        prefix = BROKEN[name]
+        broken.write(f"{name}-broken-tool", f"{prefix}_run_tool", body=f'setup = "{prefix}_tool_agent"\n')
+        broken.write(f"{name}-no-history", f"{prefix}_conversation", body=f'setup = "{prefix}_conversation_agent"\n')
+    quick = tmp_path_factory.mktemp("quick")
+    started = {
+        "probe": Background([sys.executable, str(TESTS_DIR / "frameworks_probe.py"), *INSTALLED],
+                            env=worker_environment()),
+        "broken": _cli("run", ".", "--quick", "-o", str(broken.path / "out.json"), cwd=broken.path),
+        "quick": _cli("run", *QUICK, "--quick", "-o", str(quick / "fw.json"), cwd=quick),
+    }
+    try:
+        yield {**started, "broken_out": broken.path / "out.json", "quick_out": quick / "fw.json"}
+    finally:
+        for process in started.values():
+            process.stop()
+
+
+@pytest.fixture(scope="module")
+def probe(launched: dict[str, Any]) -> dict[str, Any]:
+    proc = launched["probe"].result(timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -89,18 +146,9 @@ def test_worker_environment_turns_every_peer_telemetry_off(monkeypatch: pytest.M
     assert env["AGNO_TELEMETRY"] == "false"
 
 
-BROKEN = {name: f"broken_frameworks:{name.replace('-', '_')}" for name in ALL}
-
-
-def test_broken_adapters_fail_their_scenarios(scenario_dir: ScenarioDir) -> None:
-    (scenario_dir.path / "broken_frameworks.py").write_text((TESTS_DIR / "broken_frameworks.py").read_text())
-    for name in INSTALLED:
-        prefix = BROKEN[name]
-        scenario_dir.write(f"{name}-broken-tool", f"{prefix}_run_tool", body=f'setup = "{prefix}_tool_agent"\n')
-        scenario_dir.write(f"{name}-no-history", f"{prefix}_conversation",
-                           body=f'setup = "{prefix}_conversation_agent"\n')
-    out = scenario_dir.path / "out.json"
-    result = run_cli("run", ".", "--quick", "-o", str(out), cwd=scenario_dir.path)
+def test_broken_adapters_fail_their_scenarios(launched: dict[str, Any]) -> None:
+    out = launched["broken_out"]
+    result = launched["broken"].result()
     assert result.returncode == 1, result.stderr
     scenarios = {s.name: s for s in load_results(out).scenarios}
     assert len(scenarios) == 2 * len(INSTALLED)
@@ -111,13 +159,10 @@ def test_broken_adapters_fail_their_scenarios(scenario_dir: ScenarioDir) -> None
         assert not scenario.metrics, name  # nothing timed on the error path
 
 
-def test_quick_suite_runs_every_adapter_and_builds_the_table(tmp_path: Path) -> None:
-    """Every adapter's scenarios through the real harness at tiny counts; the peers' cold imports
-    (seconds of fresh interpreters each) are left to `agnobench run --suite frameworks`, Agno's stay."""
-    names = [f"{fw}-{suffix}" for fw in ALL for suffix in ("create-tool", "run", "run-tool", "conversation-5")]
-    names += ["agno-import", "agno-import-package"]
-    out = tmp_path / "fw.json"
-    result = run_cli("run", *names, "--quick", "-o", str(out), cwd=tmp_path)
+def test_quick_suite_runs_every_adapter_and_builds_the_table(launched: dict[str, Any]) -> None:
+    """Every adapter's scenarios (QUICK) through the real harness at tiny counts; Agno's cold imports too."""
+    names, out = QUICK, launched["quick_out"]
+    result = launched["quick"].result()
     assert result.returncode == 0, result.stderr[-3000:]
     results = load_results(out)
     versions = results.environment["frameworks"]
@@ -137,6 +182,7 @@ def test_quick_suite_runs_every_adapter_and_builds_the_table(tmp_path: Path) -> 
     imported = by_name["agno-import"].result_of("cold_import")
     assert imported.statement == "from agno.agent import Agent" and imported.top_modules
     assert len(by_name["agno-import"].metrics["import_time_ns"].samples) == 3  # --quick
+    assert imported.stopped == "fixed" and imported.interval_pct is None  # 3 pairs: too few for a 95 % interval
     assert "Frameworks side by side" in result.stdout and "Agno (reference)" in result.stdout
     table = frameworks_sections(results.scenarios)[0]
     assert [row[0] for row in table.rows[:len(ALL)]] == list(FRAMEWORKS.values())

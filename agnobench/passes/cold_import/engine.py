@@ -10,6 +10,11 @@ as spread rather than being hidden. One discarded pair first compiles the
 bytecode caches and warms the page cache: the figure is a *warm* cold start,
 as ``python -X importtime`` measures it.
 
+How many pairs: until the median difference's 95 % interval lies within the
+target (:mod:`agnobench.passes.cold_import.sequential`), between a floor and a ceiling
+and within a time budget; the result says which of these ended it, so a
+figure that missed its target never passes for one that reached it.
+
 A separate ``-X importtime`` run (slower than a plain one, so never timed)
 breaks the import down into the modules with the most cumulative time,
 leaving out what a bare interpreter imports anyway. The warm-up and that run
@@ -27,6 +32,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
+
+from agnobench.passes.cold_import.sequential import MedianInterval, StoppingRule, median_interval
 
 # Defined in the child before the statement; only builtins, so it imports nothing measurable.
 _GUARD = (
@@ -71,6 +78,14 @@ class ColdImportResult:
     importtime_total_us: int = 0  # top-level cumulative sum under -X importtime (slower than a plain run)
     modules_imported: int = 0  # beyond those a bare interpreter imports
     packages_self_us: dict[str, int] = field(default_factory=dict)  # self time summed per top-level package
+    rule: StoppingRule | None = None  # how the number of pairs was decided
+    stopped: str = ""  # which part of the rule ended the pairs (sequential.STOP_*)
+    timed_s: float = 0.0  # wall seconds of the timed pairs
+
+    @property
+    def interval(self) -> MedianInterval | None:
+        """The median difference's 95 % interval (None under 6 pairs)."""
+        return median_interval(self.import_ns)
 
     def details(self) -> dict[str, Any]:
         return {"statement": self.statement, "importtime_total_us": self.importtime_total_us,
@@ -153,9 +168,11 @@ def importtime_breakdown(statement: str, env: dict[str, str], top: int) -> Break
     return Breakdown(ranked, total, len(rows), by_package(rows, top))
 
 
-def measure_cold_import(statement: str, samples: int, env: dict[str, str] | None = None, top: int = 15,
+def measure_cold_import(statement: str, pairs: int | StoppingRule, env: dict[str, str] | None = None, top: int = 15,
                         progress: Callable[[str], None] = lambda _: None) -> ColdImportResult:
-    """``samples`` back-to-back pairs of fresh interpreters, after one discarded warm-up pair."""
+    """Back-to-back pairs of fresh interpreters, after one discarded warm-up pair: ``pairs`` of them, or as
+    many as a :class:`StoppingRule` asks for."""
+    rule = pairs if isinstance(pairs, StoppingRule) else StoppingRule.fixed(pairs)
     env = dict(os.environ if env is None else env)
     bare = [sys.executable, "-c", "pass"]
     stmt = [sys.executable, "-c", statement]
@@ -167,17 +184,32 @@ def measure_cold_import(statement: str, samples: int, env: dict[str, str] | None
     breakdown = importtime_breakdown(statement, env, top)
     startup: list[tuple[float, float]] = []
     raw: list[tuple[float, float]] = []
-    for index in range(samples):
-        progress(f"cold import: fresh interpreters {index + 1}/{samples}")
+    differences: list[float] = []
+    started = time.monotonic()
+    stopped = None
+    while stopped is None:
+        index = len(differences)
+        progress(_progress_line(index + 1, rule, differences))
         if index % 2:  # alternate which runs first, so neither always follows the other
             raw.append(_timed(stmt, env, statement))
             startup.append(_timed(bare, env, "pass"))
         else:
             startup.append(_timed(bare, env, "pass"))
             raw.append(_timed(stmt, env, statement))
+        differences.append(raw[-1][0] - startup[-1][0])
+        stopped = rule.stop(differences, time.monotonic() - started)
     return ColdImportResult(
         statement=statement,
-        import_ns=[r[0] - s[0] for r, s in zip(raw, startup)], startup_ns=[s[0] for s in startup],
+        import_ns=differences, startup_ns=[s[0] for s in startup],
         raw_ns=[r[0] for r in raw], import_cpu_ns=[r[1] - s[1] for r, s in zip(raw, startup)],
         top_modules=breakdown.top_modules, importtime_total_us=breakdown.total_us, modules_imported=breakdown.modules,
-        packages_self_us=breakdown.packages_self_us)
+        packages_self_us=breakdown.packages_self_us, rule=rule, stopped=stopped,
+        timed_s=round(time.monotonic() - started, 3))
+
+
+def _progress_line(pair: int, rule: StoppingRule, differences: Sequence[float]) -> str:
+    if rule.target_pct <= 0:
+        return f"cold import: fresh interpreters {pair}/{rule.max_pairs}"
+    interval = median_interval(differences)
+    width = f", ±{interval.half_width_pct:.1f} % so far" if interval else ""
+    return f"cold import: pair {pair} (target ±{rule.target_pct:g} %{width}, at most {rule.max_pairs})"

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from agnobench.passes.cold_import.sequential import MIN_INTERVAL_SAMPLES, STOP_BUDGET, STOP_MAX_PAIRS
+from agnobench.passes.cold_import import ColdImportResult
 from agnobench.reporters.format import format_ns, format_ratio, format_value
 from agnobench.reporters.rows import time_ratio
 from agnobench.reporters.section import Section
@@ -46,7 +48,8 @@ NOTES = [
     "construction: one agent with one tool, the offline model and the tool built once and shared; memory/agent: "
     "bytes each live agent of that construction retains; run, tool run, 5-turn: one op each, every op checked "
     "(reply, tool result reaching the model's second turn, every earlier turn reaching the model).",
-    "cold import: the framework's agent entry point in fresh interpreters, interpreter start-up subtracted.",
+    "cold import: the framework's agent entry point in fresh interpreters, interpreter start-up subtracted; "
+    "± its 95 % interval in % of it, ! when that missed its target (the Cold imports table says why).",
 ]
 
 
@@ -91,7 +94,37 @@ def _cell(result: ScenarioResult | None, agno: ScenarioResult | None, measure: M
         return "—"
     ratio = _ratio(result, agno, measure.metric)
     text = format_value("B" if measure.metric.endswith("bytes_per_op") else "ns", metric.median)
+    if measure.metric == "import_time_ns":
+        text += _interval_mark(result.result_of("cold_import"))
     return f"{text} {format_ratio(ratio)}" if ratio is not None else text
+
+
+def _interval_mark(details: ColdImportResult | None) -> str:
+    """`` ±3 %`` for a cold import whose interval reached its target, `` ±9 %!`` for one that did not."""
+    if details is None or not details.stopped:  # a results file from before pairs were sized: no interval kept
+        return ""
+    if details.interval_pct is None:
+        return " (no interval)"
+    missed = "!" if details.target_pct and not details.target_met else ""
+    return f" ±{details.interval_pct:.0f} %{missed}"
+
+
+def interval_text(details: ColdImportResult) -> str:
+    """The cold import's 95 % interval, its pairs, and how they were sized: never a missed target shown as met."""
+    pairs = f"{details.samples} pairs"
+    if not details.stopped:
+        return f"— ({pairs})"
+    if details.interval_pct is None:
+        return f"none ({pairs}: an interval needs {MIN_INTERVAL_SAMPLES})"
+    assert details.interval_low_ns is not None and details.interval_high_ns is not None
+    text = (f"{format_ns(details.interval_low_ns)} – {format_ns(details.interval_high_ns)} "
+            f"(±{details.interval_pct:.1f} %, {pairs}")
+    if not details.target_pct:
+        return text + ", fixed count)"
+    if details.target_met:
+        return text + f", target ±{details.target_pct:g} % reached)"
+    why = {STOP_MAX_PAIRS: f"{details.max_pairs} pairs taken", STOP_BUDGET: f"{details.budget_s:g} s budget spent"}
+    return text + f"; target ±{details.target_pct:g} % NOT reached: {why.get(details.stopped, details.stopped)})"
 
 
 def _reference(result: ScenarioResult | None, metric: str) -> tuple[float, str] | None:
@@ -153,7 +186,7 @@ def import_breakdown(results: Sequence[ScenarioResult], per_scenario: int = 5) -
         figures = [result.metrics.get(m) for m in ("import_time_ns", "import_cpu_ns", "interpreter_startup_ns")]
         packages = " · ".join(f"{name} {format_ns(us * 1e3)}" for name, us in list(details.packages_self_us.items())[:4])
         summary.append([result.name, details.statement] + [format_ns(m.median) if m else "—" for m in figures]
-                       + [str(details.modules_imported), packages])
+                       + [interval_text(details), str(details.modules_imported), packages])
         for index, row in enumerate(details.top_modules[:per_scenario]):
             modules.append([result.name if index == 0 else "", "  " * row.depth + row.module,
                             format_ns(row.cumulative_us * 1e3), format_ns(row.self_us * 1e3)])
@@ -161,10 +194,14 @@ def import_breakdown(results: Sequence[ScenarioResult], per_scenario: int = 5) -
         return []
     return [
         Section(title="Cold imports (fresh interpreters, start-up subtracted)",
-                columns=["scenario", "statement", "import", "CPU", "start-up", "modules", "self time by package"],
-                rows=summary, right={2, 3, 4, 5}, wrap=6, notes=[
+                columns=["scenario", "statement", "import", "CPU", "start-up", "import: 95 % interval",
+                         "modules", "self time by package"],
+                rows=summary, right={2, 3, 4, 6}, wrap=7, notes=[
                     "import: wall time of the statement's interpreter minus a bare one's started alike beside it "
                     "(median of the pairs); CPU: the same pairs' user + system time, steadier on a busy machine.",
+                    "95 % interval: of the median import, from order statistics (distribution-free); pairs are "
+                    "taken until it lies within the target (± % of the median), between a floor and a ceiling "
+                    "and within a time budget; NOT reached says the ceiling or the budget came first.",
                     "modules, self time by package: one -X importtime run (slower than a plain import), leaving "
                     "out what a bare interpreter imports anyway."]),
         Section(title=f"Cold imports: top {per_scenario} modules by cumulative time (-X importtime)",
