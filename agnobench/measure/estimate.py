@@ -22,6 +22,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence, TypeVar
 
+from agnobench.measure import ablation
 from agnobench.stats import percentile
 
 if TYPE_CHECKING:  # timing imports FAST_TOLERANCE from here
@@ -104,6 +105,8 @@ def estimate(children: Sequence[ChildPairs], value_pairs: int) -> TimingEstimate
         return out
     out.kernel_fast_level_ns = percentile(kernels, FAST_LEVEL_PCT)
     threshold = (1 + FAST_TOLERANCE) * out.kernel_fast_level_ns
+    if ablation.off("fast_pairs"):
+        threshold = float("inf")  # every pair counts, whatever its phase
     out.kernel_median_ns = float(statistics.median(kernels))
     fast_kernels = [k for k in kernels if k <= threshold]
     out.kernel_fast_ns = float(statistics.median(fast_kernels))

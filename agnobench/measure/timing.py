@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from agnobench.measure import ablation
 from agnobench.measure.cpu_hop import CpuHopper, wait_for_fast_cpu
 from agnobench.measure.estimate import FAST_TOLERANCE
 from agnobench.measure.forking import run_forked
@@ -147,7 +147,7 @@ def timed_child(op: Operation, plan: BurstPlan, fast_ns: float | None = None) ->
 def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> tuple[bool, float]:
     """In a forked child (the worker's own affinity stays as it is): wait up to ``budget_s`` for a CPU whose
     kernel runs at the fast level; whether one did, and the seconds waited. With CPU moves off
-    (``AGNOBENCH_CPU_HOP=0``) it does not wait and says yes."""
+    (``AGNOBENCH_ABLATE=cpu_hop``) it does not wait and says yes."""
     if not cpu_hopping():
         return True, 0.0
     if budget_s <= 0:
@@ -158,5 +158,5 @@ def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> tuple[boo
 
 
 def cpu_hopping() -> bool:
-    """Off with ``AGNOBENCH_CPU_HOP=0``: to compare against a child that stays where it is put."""
-    return os.environ.get("AGNOBENCH_CPU_HOP", "1") != "0"
+    """Off with ``AGNOBENCH_ABLATE=cpu_hop``: to compare against a child that stays where it is put."""
+    return not ablation.off("cpu_hop")
