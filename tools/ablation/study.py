@@ -22,7 +22,7 @@ From each configuration's runs:
 - wall time of a run, and of the timing pass per scenario; runs timed again, CPU moves.
 
 Writes ``<out>/ablation.json`` (every figure, every run's load average and every compare's exit code and
-flagged rows) and ``<out>/ablation.md`` (the table). Reuses runs and compares already in ``--out``, so an
+the rows that failed it) and ``<out>/ablation.md`` (the table). Reuses runs and compares already in ``--out``, so an
 interrupted study resumes where it stopped.
 """
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import shutil
 import statistics
@@ -43,6 +44,7 @@ from pathlib import Path
 LAYERS = ["fast_pairs", "recent_fast", "retime", "cpu_hop", "layout"]
 SCENARIOS = ["agent-create-simple", "agent-run-simple", "multi-agent-100"]
 FIGURES = ["time_per_op_best_ns", "time_per_op_rel"]
+WINDOW = 5  # runs behind one spread: the 5-run spread of docs/timing.md
 
 
 @dataclass
@@ -62,7 +64,7 @@ class CompareRecord:
     baseline: int  # round of the baseline run
     current: int
     exit_code: int
-    flagged: list[str] = field(default_factory=list)  # "scenario metric +x.x %" of each regression row
+    flagged: list[str] = field(default_factory=list)  # "scenario metric +x.x %" of each row that fails the gate
 
 
 def load_1min() -> float:
@@ -92,9 +94,13 @@ def seed_records(configs: list[str], out: Path) -> None:
             shutil.copyfile(source, target)
 
 
+def meta_path(out: Path, config: str, round_: int) -> Path:
+    return out / "runs" / config / f"run-{round_}.meta.json"
+
+
 def run_one(config: str, round_: int, scenarios: list[str], quick: bool, out: Path) -> RunRecord:
     path = out / "runs" / config / f"run-{round_}.json"
-    meta = path.with_suffix(".meta.json")
+    meta = meta_path(out, config, round_)
     if meta.exists():
         return RunRecord(**json.loads(meta.read_text()))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +132,7 @@ def compare_one(config: str, a: RunRecord, b: RunRecord, out: Path) -> CompareRe
     comparison = compare_results(load_compared(Path(a.path)), load_compared(Path(b.path)), policy,
                                  baseline_path=Path(a.path), current_path=Path(b.path), only_metrics=[])
     rows = json.loads(render_compare_json(comparison))["comparisons"]
-    flagged = [f"{r['scenario']} {r['metric']} {r['change_pct']:+.2f} %" for r in rows if r.get("verdict") == "regression"]
+    flagged = [f"{r['scenario']} {r['metric']} {r['change_pct']:+.2f} %" for r in rows if r.get("fails")]
     record = CompareRecord(config, a.round, b.round, comparison.exit_code, flagged)
     path.write_text(json.dumps(asdict(record)))
     return record
@@ -156,8 +162,12 @@ def summarize(config: str, runs: list[RunRecord], compares: list[CompareRecord],
         for figure in FIGURES:
             values = [s["metrics"][figure]["median"] for s in found if figure in s["metrics"]]
             entry[figure] = values
+            # 5-run spreads: one per window of WINDOW consecutive rounds (independent runs, so each window is a
+            # separate draw of what five runs show); the MAD over every run
+            windows = [values[i:i + WINDOW] for i in range(0, len(values) - WINDOW + 1, WINDOW)] or [values]
             if len(values) >= 2:
-                entry[f"{figure}_spread_pct"] = round(spread_pct(values), 2)
+                entry[f"{figure}_window_spreads_pct"] = [round(spread_pct(w), 2) for w in windows]
+                entry[f"{figure}_spread_pct"] = round(statistics.median(spread_pct(w) for w in windows), 2)
                 entry[f"{figure}_mad_pct"] = round(mad_pct(values), 2)
         timing = [s["passes"]["timing"] for s in found if "timing" in s.get("passes", {})]
         entry["timing_wall_s"] = [t.get("wall_s") for t in timing]
@@ -165,6 +175,9 @@ def summarize(config: str, runs: list[RunRecord], compares: list[CompareRecord],
         entry["slow_phase_only"] = sum(1 for t in timing if t["details"].get("slow_phase_only"))
         entry["cpu_hops"] = [t["details"].get("cpu_hops", 0) for t in timing]
         entry["rerun_pct"] = [t["details"].get("rerun_pct") for t in timing]
+        entry["fast_share"] = [t["details"].get("fast_share") for t in timing]
+        entry["machine_speed"] = [statistics.median(s["metrics"]["machine_speed"]["samples"]) for s in found
+                                  if s["metrics"].get("machine_speed", {}).get("samples")]
         per_scenario[name] = entry
     return {
         "config": config,
@@ -180,14 +193,33 @@ def summarize(config: str, runs: list[RunRecord], compares: list[CompareRecord],
     }
 
 
+def against_baseline(summary: list[dict], scenarios: list[str]) -> None:
+    """Per configuration and scenario: its MAD of time/kernel ÷ the baseline's, and the Brown-Forsythe test
+    (Levene's about the median) of whether the two spreads differ, on the logs of every run's figure."""
+    from scipy.stats import levene
+
+    base = summary[0]["scenarios"]
+    for entry in summary[1:]:
+        for name in scenarios:
+            mine, theirs = entry["scenarios"][name]["time_per_op_rel"], base[name]["time_per_op_rel"]
+            if len(mine) < 3 or len(theirs) < 3:
+                continue
+            p_value = levene([math.log(v) for v in mine], [math.log(v) for v in theirs], center="median").pvalue
+            entry["scenarios"][name]["vs_baseline"] = {
+                "mad_ratio": round(mad_pct(mine) / mad_pct(theirs), 2) if mad_pct(theirs) else None,
+                "brown_forsythe_p": round(float(p_value), 3)}
+
+
 def markdown(summary: list[dict], scenarios: list[str], rounds: int, quick: bool) -> str:
-    head = ["configuration"] + [f"{s} spread / MAD" for s in scenarios] + \
-        ["false alarms / pairs", "inconclusive", "run wall s (median)", "timing pass s / scenario (median)",
-         "load 1 min (range)"]
-    lines = [f"time/op (`time_per_op_best_ns`) over {rounds} runs, {'--quick' if quick else 'full'} mode; "
-             "spread = max ÷ min − 1, MAD = median absolute deviation, both in %; time/kernel "
+    head = ["configuration"] + [f"{s}: 5-run spread / MAD" for s in scenarios] + \
+        ["false alarms / pairs", "inconclusive", "timed again", "run wall s (median)",
+         "timing pass s / scenario (median)", "machine speed (range)", "load 1 min (range)"]
+    lines = [f"time/op (`time_per_op_best_ns`), {rounds} runs a configuration, {'--quick' if quick else 'full'} "
+             f"mode; 5-run spread = max ÷ min − 1 over {WINDOW} consecutive runs (the median over the windows of "
+             f"{WINDOW}), MAD = median absolute deviation over every run, both in %; time/kernel "
              "(`time_per_op_rel`, the gated figure) in brackets. False alarms: `agnobench compare` exit 1 "
-             "over the ordered pairs of a configuration's runs (identical code).", "",
+             "over the ordered pairs of a configuration's runs (identical code); timed again: scenario runs "
+             "whose timing was timed again (`details.extra_processes` > 0).", "",
              "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for entry in summary:
         cells = [entry["config"] if entry["config"] == "baseline" else f"{entry['config']} off"]
@@ -200,10 +232,23 @@ def markdown(summary: list[dict], scenarios: list[str], rounds: int, quick: bool
                          f"({s.get('time_per_op_rel_spread_pct', float('nan')):.1f} / "
                          f"{s.get('time_per_op_rel_mad_pct', float('nan')):.1f})")
         loads = [x for pair in entry["load"] for x in pair]
+        speeds = [x for name in scenarios for x in entry["scenarios"][name]["machine_speed"]]
+        again = sum(entry["scenarios"][name]["timed_again"] for name in scenarios)
         cells += [f"{entry['false_alarms']} / {entry['pairs']}", str(entry["inconclusive"]),
+                  f"{again} / {sum(entry['scenarios'][name]['runs'] for name in scenarios)}",
                   f"{entry['run_wall_s_median']:.1f}" if entry["run_wall_s_median"] else "—",
                   f"{statistics.median(timing_s):.2f}" if timing_s else "—",
+                  f"{min(speeds):.2f}–{max(speeds):.2f}" if speeds else "—",
                   f"{min(loads):.1f}–{max(loads):.1f}" if loads else "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Against the baseline, time/kernel of every run: MAD ÷ the baseline's MAD, and the p-value of "
+              "the Brown-Forsythe test that the two spreads differ.", "",
+              "| configuration | " + " | ".join(scenarios) + " |", "|" + " --- |" * (len(scenarios) + 1)]
+    for entry in summary[1:]:
+        cells = [f"{entry['config']} off"]
+        for name in scenarios:
+            vs = entry["scenarios"][name].get("vs_baseline")
+            cells.append(f"×{vs['mad_ratio']} (p = {vs['brown_forsythe_p']})" if vs else "—")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -214,6 +259,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path("/tmp/agnobench-ablation"))
     parser.add_argument("--quick", action="store_true", help="agnobench run --quick (a smoke test of the study)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: the table of the complete rounds already in --out")
     parser.add_argument("--layers", default=",".join(LAYERS), help="the layers to turn off, one at a time")
     args = parser.parse_args()
     configs = ["baseline"] + [name for name in args.layers.split(",") if name]
@@ -222,6 +269,8 @@ def main() -> None:
     runs: dict[str, list[RunRecord]] = {c: [] for c in configs}
     for round_ in range(args.rounds):
         order = configs[round_ % len(configs):] + configs[:round_ % len(configs)]
+        if args.report_only and not all(meta_path(args.out, c, round_).exists() for c in configs):
+            break  # a round not complete: report the rounds before it
         for config in order:
             record = run_one(config, round_, args.scenarios, args.quick, args.out)
             runs[config].append(record)
@@ -232,9 +281,11 @@ def main() -> None:
         good = [r for r in runs[config] if r.exit_code == 0]
         compares = [compare_one(config, a, b, args.out) for a, b in itertools.permutations(good, 2)]
         summary.append(summarize(config, runs[config], compares, args.scenarios))
-    (args.out / "ablation.json").write_text(json.dumps({"scenarios": args.scenarios, "rounds": args.rounds,
+    against_baseline(summary, args.scenarios)
+    rounds = min(len(r) for r in runs.values())
+    (args.out / "ablation.json").write_text(json.dumps({"scenarios": args.scenarios, "rounds": rounds,
                                                         "quick": args.quick, "configs": summary}, indent=1))
-    table = markdown(summary, args.scenarios, args.rounds, args.quick)
+    table = markdown(summary, args.scenarios, rounds, args.quick)
     (args.out / "ablation.md").write_text(table)
     print(table)
 
