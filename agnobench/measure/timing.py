@@ -36,9 +36,9 @@ from agnobench.measure.reference_kernel import reference_kernel
 from agnobench.measure.settings import MeasureSettings
 
 Operation = Callable[[], Any]
-_SIZING_S = 0.02  # seconds the sizing child spends on each of op and kernel
-_SIZING_REPEATS = 5  # the fastest of these at the final size: one preempted burst must not size the bursts
-MIN_PAIRS = 8
+_SIZING_S = 0.02  # seconds the sizing child spends on each of op and kernel; not varied (docs/timing.md, Constants)
+_SIZING_REPEATS = 5  # the fastest of these at the final size: one preempted burst must not size the bursts; not varied
+MIN_PAIRS = 8  # pairs per child at least; binds only for op bursts over ~10 ms; not varied (docs/timing.md, Constants)
 # Kernel calls per burst: fixed, not sized. Measured in the gate trials: a kernel burst sized from a
 # preempted sizing run came out at 1-9 calls from run to run, and time/kernel moved with it by up to 15 %
 # (the first kernel call after an op burst runs on the op's caches). ~0.45 ms at this VM's full speed.
