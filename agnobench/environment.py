@@ -11,6 +11,7 @@ from typing import Any
 
 from agnobench.gitinfo import git_facts
 from agnobench.harness import layout
+from agnobench.measure import ablation
 
 
 def _version(package: str) -> str | None:
@@ -79,6 +80,7 @@ def describe(directory: str | Path | None = None) -> dict[str, Any]:
         "executable": sys.executable,
         "frameworks": framework_versions(),
         "worker_layout": layout.current().to_dict(),
+        **({"ablated": sorted(ablation.ablated())} if ablation.ablated() else {}),
         **({"git": facts.to_dict()} if facts is not None else {}),
     }
 

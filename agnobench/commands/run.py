@@ -18,9 +18,10 @@ from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED, InputError
 from agnobench.harness import layout
 from agnobench.harness.signals import Interrupted, interruptible
+from agnobench.core.settings import DEFAULT, QUICK, MeasureSettings
+from agnobench.measure.ablation import ablated
 from agnobench.passes.instructions.contract import NAME as INSTRUCTIONS
 from agnobench.passes.instructions.engine import find_valgrind
-from agnobench.core.settings import DEFAULT, QUICK, MeasureSettings
 from agnobench.outputs import check_output_file
 from agnobench.preflight import check_references
 from agnobench.reporters.format import format_ns
@@ -156,6 +157,7 @@ def run(
         check_output_file(html, "HTML report (--html)")
     postgres = _postgres_for(selected, postgres_url)
     settings = QUICK if quick else DEFAULT
+    ablated()  # an unknown layer in AGNOBENCH_ABLATE is bad input, before anything is measured
     layout.choose(hash_seed, random_layout)  # before describe(): the results file records it
     err = stderr_console()
     results_file = ResultsFile(environment=describe(), scenarios=[],

@@ -22,6 +22,8 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+from agnobench.measure import ablation
+
 HASH_SEED_ENV = "AGNOBENCH_HASH_SEED"  # the parent's choice, passed on to the workers
 RANDOM = "random"
 DEFAULT_HASH_SEED = "0"
@@ -52,7 +54,7 @@ def choose(hash_seed: int, random_layout: bool) -> None:
 
 
 def current() -> Layout:
-    seed = os.environ.get(HASH_SEED_ENV, DEFAULT_HASH_SEED)
+    seed = RANDOM if ablation.off("layout") else os.environ.get(HASH_SEED_ENV, DEFAULT_HASH_SEED)
     return Layout(hash_seed=seed, address_randomization=seed == RANDOM or _PERSONALITY is None)
 
 

@@ -38,8 +38,8 @@ FILE_NAME = "machine-speed.json"
 # What the machine has shown lately: on a day its neighbours keep it ~15 % below its record, every
 # scenario looks "slow" against the record, and timing more children to find a faster phase would be
 # wasted there (measured: +4 children, ~0.4 s, for every scenario). Kept per entry, for RECENT_S seconds.
-RECENT_S = 600.0
-RECENT_KEPT = 64
+RECENT_S = 600.0  # the window itself not varied (docs/timing.md, Constants)
+RECENT_KEPT = 64  # not varied: binds only after 64 timed scenarios within RECENT_S (docs/timing.md, Constants)
 
 
 @dataclass(frozen=True)

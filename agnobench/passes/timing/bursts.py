@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import time
 from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
+from agnobench.measure import ablation
 from agnobench.passes.timing.cpu_hop import CpuHopper, wait_for_fast_cpu
 from agnobench.passes.timing.estimate import FAST_TOLERANCE, ChildPairs
 from agnobench.measure.forking import run_forked
@@ -36,9 +36,9 @@ from agnobench.measure.reference_kernel import reference_kernel
 from agnobench.core.settings import MeasureSettings
 
 Operation = Callable[[], Any]
-_SIZING_S = 0.02  # seconds the sizing child spends on each of op and kernel
-_SIZING_REPEATS = 5  # the fastest of these at the final size: one preempted burst must not size the bursts
-MIN_PAIRS = 8
+_SIZING_S = 0.02  # seconds the sizing child spends on each of op and kernel; not varied (docs/timing.md, Constants)
+_SIZING_REPEATS = 5  # the fastest of these at the final size: one preempted burst must not size the bursts; not varied
+MIN_PAIRS = 8  # pairs per child at least; binds only for op bursts over ~10 ms; not varied (docs/timing.md, Constants)
 # Kernel calls per burst: fixed, not sized. Measured in the gate trials: a kernel burst sized from a
 # preempted sizing run came out at 1-9 calls from run to run, and time/kernel moved with it by up to 15 %
 # (the first kernel call after an op burst runs on the op's caches). ~0.45 ms at this VM's full speed.
@@ -137,7 +137,7 @@ def timed_child(op: Operation, plan: BurstPlan, fast_ns: float | None = None) ->
 def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> tuple[bool, float]:
     """In a forked child (the worker's own affinity stays as it is): wait up to ``budget_s`` for a CPU whose
     kernel runs at the fast level; whether one did, and the seconds waited. With CPU moves off
-    (``AGNOBENCH_CPU_HOP=0``) it does not wait and says yes."""
+    (``AGNOBENCH_ABLATE=cpu_hop``) it does not wait and says yes."""
     if not cpu_hopping():
         return True, 0.0
     if budget_s <= 0:
@@ -148,5 +148,5 @@ def wait_for_fast(plan: BurstPlan, fast_ns: float, budget_s: float) -> tuple[boo
 
 
 def cpu_hopping() -> bool:
-    """Off with ``AGNOBENCH_CPU_HOP=0``: to compare against a child that stays where it is put."""
-    return os.environ.get("AGNOBENCH_CPU_HOP", "1") != "0"
+    """Off with ``AGNOBENCH_ABLATE=cpu_hop``: to compare against a child that stays where it is put."""
+    return not ablation.off("cpu_hop")

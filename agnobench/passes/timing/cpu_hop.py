@@ -25,11 +25,12 @@ import statistics
 import time
 from typing import Callable
 
-_PROBE_BURSTS = 2  # kernel bursts per CPU when choosing where to start
-MAX_PROBED = 8  # on a large machine, choose among the first few allowed CPUs only
+_PROBE_BURSTS = 2  # kernel bursts per CPU when choosing where to start; not varied (docs/timing.md, Constants)
+MAX_PROBED = 8  # derived: a look is 3 kernel bursts, ~1.4 ms; 8 CPUs ~11 ms of a 90 ms child (2 vCPUs: never binds)
 # Moves per child. A child lasts ~0.1 s and a phase seconds, so where the child starts (the fastest CPU
 # then) does most of the good; when every CPU is slow, unbounded moves cost a discarded pair after
-# nearly every pair (measured: ~1,000 moves per scenario, its timing twice as long).
+# nearly every pair (measured: ~1,000 moves per scenario, its timing twice as long). In the ablation study at load
+# 6-11 every child made both moves (docs/timing.md, Ablation).
 MAX_HOPS = 2
 
 
@@ -113,7 +114,7 @@ class CpuHopper:
         return True
 
 
-POLL_PAUSE_S = 0.02  # between two looks at every CPU while waiting for a fast one
+POLL_PAUSE_S = 0.02  # between two looks at every CPU while waiting for a fast one; not varied (docs/timing.md)
 # Bursts per look, after the cold one: the median decides. One fast burst is not a fast phase: in the first
 # trial that took one, the children timed right after found the CPU slow again.
 LOOK_BURSTS = 3

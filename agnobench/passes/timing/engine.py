@@ -25,6 +25,7 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from agnobench.measure import ablation
 from agnobench.passes.timing.estimate import FAST_TOLERANCE, TimingEstimate, estimate
 from agnobench.measure.machine import MachineSpeed, known, record_kernel
 from agnobench.core.settings import MeasureSettings
@@ -125,6 +126,8 @@ def measure_time(op: Operation, settings: MeasureSettings,
     progress("timing: sizing bursts")
     plan = plan_bursts(op, settings)
     best, recent = known()
+    if ablation.off("recent_fast"):
+        recent = None  # the record alone says what fast is
     fast_ns = recent or best  # what a child takes for a fast CPU: what the machine has reached lately
     children: list[ChildPairs] = []
     for index in range(settings.processes):
@@ -134,7 +137,7 @@ def measure_time(op: Operation, settings: MeasureSettings,
     extra: list[ChildPairs] = []
     waited = 0.0
     # timed again only if faster phases were seen lately: on a slow day, the slow phase is all there is
-    if not settings.quick and _slower_than_lately(est, best, recent):
+    if not settings.quick and not ablation.off("retime") and _slower_than_lately(est, best, recent):
         assert fast_ns is not None  # slower than a recent level or a record: there is one
         extra, waited = _time_again(op, plan, settings, children, fast_ns, best, recent, progress)
         children += extra
