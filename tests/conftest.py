@@ -34,6 +34,30 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
+def run_cli_in_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+    """``agnobench ARGS`` in this process (typer's CliRunner), for bad input refused before any worker starts:
+    the same exit code and one-line error as :func:`run_cli`, without ~2 s of interpreter start-up. An exception
+    that escapes the app is appended to stderr as the traceback Python would print, so "no traceback" still
+    fails when one escapes. A few tests keep the subprocess for "no traceback, exit 2" end to end
+    (test_cli.py, test_reliability_validation.py)."""
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from agnobench.cli import app
+
+    before = os.getcwd()
+    os.chdir(cwd or before)
+    try:
+        result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})}, catch_exceptions=True)
+    finally:
+        os.chdir(before)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return CliResult(result.exit_code, result.stdout, stderr)
+
+
 class ScenarioDir:
     """A directory holding scenario files and the calibration ops they point at."""
 

@@ -20,6 +20,7 @@ from agnobench.reporters.report_json import render_report_json
 from agnobench.reporters.report_markdown import render_report_markdown
 from agnobench.reporters.report_table import render_report_table
 from agnobench.reporters.side_by_side import LabelledResults, build_side_by_side, labels_for
+from agnobench.debug_run import NOTICE, is_debug_run
 from agnobench.results import ResultsFile, load_results
 
 
@@ -79,6 +80,8 @@ def report(
         sys.stdout.write(render_report_markdown(side, go_python))
     else:
         render_report_table(side, go_python, stdout_console(), wide=wide)
+    for debug in (f for f in loaded if is_debug_run(f.results.settings)):
+        print(f"{debug.path}: {NOTICE}", file=sys.stderr)
     if html is not None:
         write_html(html, render_files_html(loaded, side, go_python))
         print(f"HTML report written to {html}", file=sys.stderr)

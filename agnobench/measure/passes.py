@@ -94,6 +94,8 @@ class PassPlugin:
     - ``metrics``: metrics only this pass measures (shared ones live in
       :mod:`agnobench.metrics`); each is declared once, in one place.
     - ``quick``: the ``--quick`` rule, params -> smaller params.
+    - ``debug``: the ``--debug-single-value`` rule, applied after ``quick``: params -> the least that still
+      runs every step of the pass once (one round, one level, the smallest size); the quick params if None.
     - ``sections``: ``"module:function"`` of its report tables, called with one
       suite's results, returning a list of ``Section`` (imported lazily).
     - ``legacy_key``: where an ``agnobench/1`` results file kept its details
@@ -106,6 +108,7 @@ class PassPlugin:
     result: type | None = None
     metrics: tuple[MetricInfo, ...] = ()
     quick: Callable[[Any], Any] = _same
+    debug: Callable[[Any], Any] = _same
     sections: str = ""
     legacy_key: str | None = None
     summary: str = ""

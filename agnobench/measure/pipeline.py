@@ -34,8 +34,7 @@ def run_passes(scenario: Any, settings: Any, op: Callable[[], Any], hold: int,
     for name in scenario.measure.passes:
         p = plugin(name)
         params = scenario.measure.pass_params.get(name) or p.params()
-        if settings.quick:
-            params = p.quick(params)
+        params = reduced(p, params, settings)
         ctx = PassContext(name=scenario.name, op=op, settings=settings, params=params, hold=hold,
                           progress=progress, raw_params=scenario.measure.params)
         started = time.monotonic()
@@ -45,12 +44,20 @@ def run_passes(scenario: Any, settings: Any, op: Callable[[], Any], hold: int,
     return out
 
 
+def reduced(p: Any, params: Any, settings: Any) -> Any:
+    """A pass's params under the run's settings: its --quick rule, then its --debug-single-value rule."""
+    if settings.quick:
+        params = p.quick(params)
+    if settings.debug_single_value:
+        params = p.debug(params)
+    return params
+
+
 def run_pass(name: str, op: Callable[[], Any], settings: Any, hold: int = 10, **params: Any) -> PassOutput:
     """One pass on ``op`` in this process, params checked as the scenario loader does (tests, notebooks)."""
     p = plugin(name)
     typed = build_params(p.params, params, f"<{name} params>")
-    if settings.quick:
-        typed = p.quick(typed)
+    typed = reduced(p, typed, settings)
     return p.run(PassContext(name=name, op=op, settings=settings, params=typed, hold=hold, raw_params=params))
 
 
