@@ -35,13 +35,10 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 
 
 def run_cli_in_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
-    """``agnobench ARGS`` in this process (typer's CliRunner), for bad input refused before any worker starts:
-    the same exit code and one-line error as :func:`run_cli`, without ~2 s of interpreter start-up. An exception
-    that escapes the app is appended to stderr as the traceback Python would print, so "no traceback" still
-    fails when one escapes. A few tests keep the subprocess for "no traceback, exit 2" end to end
-    (test_cli.py, test_reliability_validation.py)."""
-    import traceback
-
+    """``agnobench ARGS`` in this process (typer's CliRunner): the same code path as :func:`run_cli` without
+    ~2 s of interpreter start-up, for commands that only read files and for bad input refused before any worker
+    starts. An exception escaping the app is raised here, so a test that says "no traceback" fails on one. A
+    few tests keep the subprocess for "exit 2, one line, no traceback" end to end."""
     from typer.testing import CliRunner
 
     from agnobench.cli import app
@@ -52,10 +49,9 @@ def run_cli_in_process(*args: str, cwd: Path | None = None, env: dict[str, str] 
         result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})}, catch_exceptions=True)
     finally:
         os.chdir(before)
-    stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        stderr += "".join(traceback.format_exception(result.exception))
-    return CliResult(result.exit_code, result.stdout, stderr)
+        raise result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
 class ScenarioDir:
