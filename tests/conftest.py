@@ -84,3 +84,15 @@ def _machine_record_in_a_scratch_dir(tmp_path_factory: pytest.TempPathFactory) -
     """The per-machine kernel record (agnobench.measure.machine) goes to a scratch directory, never the
     user's cache: tests run in workers that inherit this environment."""
     os.environ["AGNOBENCH_CACHE_DIR"] = str(tmp_path_factory.mktemp("agnobench-cache"))
+
+
+@pytest.fixture(scope="session")
+def quick_results_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real `agnobench run --quick` of a memory-only no-op scenario, made once per session for the tests
+    that only read a results file (merge, export, compare, report on it). Copy it before writing beside it."""
+    directory = tmp_path_factory.mktemp("quick-results")
+    ScenarioDir(directory).write("fast", "calib_ops:noop", body='[measure]\npasses = ["memory"]\n')
+    out = directory / "fast.json"
+    result = run_cli("run", "fast.toml", "--quick", "-o", str(out), cwd=directory)
+    assert result.returncode == 0, result.stderr
+    return out
