@@ -72,7 +72,7 @@ def test_markup_shaped_errors_and_paths_are_printed_as_written(ops: ScenarioDir)
     assert "cannot read [/etc/app.conf] [bold]x[/bold] :x:" in result.stdout  # the table, verbatim
     assert f"Results written to {out}" in result.stderr.replace("\n", "")
 
-    compared = run_marked("compare", str(out), str(out), cwd=ops.path)
+    compared = run_marked("compare", str(out), str(out), cwd=ops.path, in_process=True)
     assert_clean(compared, 0, ops.path)
     assert str(out) in compared.stdout.replace("\n", "")
 
@@ -226,7 +226,7 @@ def test_pages_keep_script_shaped_data_inert(tmp_path: Path, command: str) -> No
     results = _evil_results(tmp_path / "evil.json")
     page = tmp_path / "page.html"
     args = [str(results), str(results)] if command == "compare" else [str(results)]
-    result = run_marked(command, *args, "--html", str(page), cwd=tmp_path)
+    result = run_marked(command, *args, "--html", str(page), cwd=tmp_path, in_process=True)  # reads files only
     assert result.returncode == 0, result.stderr
     _assert_inert(page.read_text())
 
@@ -260,7 +260,7 @@ def test_chromium_runs_no_script_from_the_data(tmp_path: Path, command: str) -> 
         page.write_text(render_run_html(load_results(results), RUNS))
     else:
         args = [str(results), str(results)] if command == "compare" else [str(results)]
-        assert run_marked(command, *args, "--html", str(page), cwd=tmp_path).returncode == 0
+        assert run_marked(command, *args, "--html", str(page), cwd=tmp_path, in_process=True).returncode == 0
     flags = [f for f in FLAGS if not f.startswith("--remote-debugging")]
     profile = tmp_path / "chromium-profile"
     dom = subprocess.run([chromium, *flags, f"--user-data-dir={profile}", "--virtual-time-budget=15000",
@@ -311,7 +311,8 @@ def test_readers_refuse_bad_files_with_one_line(tmp_path: Path, kind: str, words
     good = _evil_results(tmp_path / "good.json")
     args = {"report": [str(bad)], "compare": [str(good), str(bad)], "history": [str(bad)],
             "merge": [str(good), str(bad), "-o", str(tmp_path / "merged.json")]}[command]
-    result = run_marked(command, *args, cwd=tmp_path, timeout=60)
+    # in this process but for the first case, which keeps the subprocess: exit 2, one line, no traceback end to end
+    result = run_marked(command, *args, cwd=tmp_path, timeout=60, in_process=(kind, command) != ("fifo", "report"))
     assert_clean(result, 2, tmp_path, one_line=True)
     assert error_line(result).startswith(f"error: {bad}: ") and words in error_line(result)
 
@@ -322,7 +323,7 @@ def test_history_of_a_directory_keeps_the_valid_files_beside_a_bad_one(tmp_path:
     _evil_results(runs / "good.json")
     _deep(runs)
     os.mkfifo(runs / "pipe.json")  # not a file: not even listed
-    result = run_marked("history", str(runs), "--format", "json", cwd=tmp_path)
+    result = run_marked("history", str(runs), "--format", "json", cwd=tmp_path, in_process=True)
     assert_clean(result, 0, tmp_path)
     history = json.loads(result.stdout)
     assert [Path(p["path"]).name for p in history["points"]] == ["good.json"]
