@@ -18,7 +18,7 @@ import memray
 import pytest
 
 import calib_ops
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 REPO = Path(__file__).resolve().parent.parent
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
@@ -140,7 +140,9 @@ def test_scenario_that_fails_is_one_line_and_exit_1(scenario_dir: ScenarioDir) -
     (("profile", "--mem", "missing.toml"), "no such scenario file"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
-    result = run_cli(*args, cwd=tmp_path)
+    # in this process but for the first case, which keeps the subprocess: exit 2, one line, no traceback end to end
+    cli = run_cli if args == ("profile", "python-floor") else run_cli_in_process
+    result = cli(*args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and result.stderr.strip().count("\n") == 0
     assert "Traceback" not in result.stderr

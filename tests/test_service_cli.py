@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import TESTS_DIR, ScenarioDir, run_cli
+from conftest import TESTS_DIR, ScenarioDir, run_cli, run_cli_in_process
 from service_checks import listening
 
 BUILTIN = 'generator = "builtin"\n'
@@ -50,11 +50,14 @@ def _scenario(scenario_dir: ScenarioDir, operation: str, params: str, measure: s
                               body=f'[measure]\npasses = ["service"]\n{measure}\n[measure.params]\n{params}')
 
 
-def _run(scenario: Path, *args: str, timeout: float = 120):  # type: ignore[no-untyped-def]
+def _run(scenario: Path, *args: str, timeout: float = 120, in_process: bool = False):  # type: ignore[no-untyped-def]
+    """``in_process``: bad input refused before anything starts, the CLI in this process (conftest)."""
     mark = f"AGNOBENCH_TEST_MARK={uuid.uuid4().hex}"
     out = scenario.parent / "out.json"
-    result = run_cli("run", str(scenario), "-o", str(out), "--format", "json", *args, cwd=scenario.parent,
-                     env={mark.split("=")[0]: mark.split("=")[1]}, timeout=timeout)
+    run_args = ("run", str(scenario), "-o", str(out), "--format", "json", *args)
+    env = {mark.split("=")[0]: mark.split("=")[1]}
+    result = (run_cli_in_process(*run_args, cwd=scenario.parent, env=env) if in_process
+              else run_cli(*run_args, cwd=scenario.parent, env=env, timeout=timeout))
     return result, out, mark.split("=")[1]
 
 
@@ -161,7 +164,8 @@ def test_a_timeout_kills_worker_and_server(scenario_dir: ScenarioDir) -> None:
 ])
 def test_bad_input_stops_before_anything_starts(scenario_dir: ScenarioDir, operation: str, params: str,
                                                 field: str) -> None:
-    result, out, mark = _run(_scenario(scenario_dir, operation, params))
+    # in this process but for the first case, which keeps the subprocess: exit 2, no traceback end to end
+    result, out, mark = _run(_scenario(scenario_dir, operation, params), in_process=field != "operation")
     assert result.returncode == 2
     assert field in result.stderr and "Traceback" not in result.stderr
     assert not out.exists() or not json.loads(out.read_text())["scenarios"]

@@ -11,7 +11,7 @@ from agnobench.compare.core import compare_results
 from agnobench.errors import InputError
 from agnobench.requirements import Requirements, parse_requirements, unavailable
 from agnobench.results import ResultsFile, ScenarioResult, Metric, load_results, save_results
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 MISSING = 'requires = { packages = ["agnobench-no-such-package"], extra = "nosuch" }\n'
 INSTALL = "pip install 'agnobench[nosuch]'"
@@ -90,6 +90,6 @@ def test_compare_ignores_skipped_on_either_side(tmp_path: Path) -> None:
     assert comparison.skipped == ["b", "c"]
     assert [s.name for s in comparison.scenarios] == ["a"]
     assert not comparison.failed and not comparison.only_baseline and not comparison.only_current
-    cli = run_cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cur.json"))
+    cli = run_cli_in_process("compare", str(tmp_path / "base.json"), str(tmp_path / "cur.json"))
     assert cli.returncode == 0, cli.stderr
     assert "skipped" in cli.stdout + cli.stderr
