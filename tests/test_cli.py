@@ -60,9 +60,12 @@ def test_json_and_markdown_formats(scenario_dir: ScenarioDir) -> None:
     as_json = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "json", "-o", "a.json", cwd=scenario_dir.path)
     assert as_json.returncode == 0, as_json.stderr
     assert as_json.json() == json.loads((scenario_dir.path / "a.json").read_text())
+    settings = as_json.json()["settings"]  # the file says it is no measurement
+    assert settings["debug_single_value"] is True and settings["mode"] == "debug-single-value"
     as_md = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "md", "-o", "b.json", cwd=scenario_dir.path)
     assert as_md.returncode == 0
     assert "| scenario" in as_md.stdout and "| known-size" in as_md.stdout
+    assert "debug-single-value run" in as_md.stdout and "not a measurement" in as_md.stdout
 
 
 def test_default_results_path_is_under_results(scenario_dir: ScenarioDir) -> None:

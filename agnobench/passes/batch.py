@@ -62,7 +62,7 @@ class BatchResult(Model):
 
 
 PLUGIN = PassPlugin(
-    name="batch", params=BatchParams, result=BatchResult, quick=quick,
+    name="batch", params=BatchParams, result=BatchResult, quick=quick, debug=lambda p: replace(p, batch_rounds=1),
     run=engine("agnobench.measure.batch:measure_batch", BatchResult),
     legacy_key="batch",
     sections="agnobench.reporters.realworld:scaling_sections",

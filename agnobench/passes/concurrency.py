@@ -117,6 +117,7 @@ class ConcurrencyResult(Model):
 
 PLUGIN = PassPlugin(
     name="concurrency", params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
+    debug=lambda p: replace(p, rounds=1),
     run=engine("agnobench.measure.concurrency:measure_concurrency", ConcurrencyResult),
     legacy_key="concurrency",
     sections="agnobench.reporters.concurrency:concurrency_sections",

@@ -59,6 +59,7 @@ class VariantsResult(Model):
 
 PLUGIN = PassPlugin(
     name="variants", params=VariantsParams, result=VariantsResult, quick=quick,
+    debug=lambda p: replace(p, variant_rounds=1),
     run=engine("agnobench.measure.variants:measure_variants", VariantsResult),
     legacy_key="variants",
     sections="agnobench.reporters.comparisons:variant_sections",
