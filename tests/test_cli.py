@@ -13,6 +13,7 @@ import pytest
 from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 
+@pytest.mark.e2e
 def test_list_shows_each_scenario_with_its_suite() -> None:
     result = run_cli("list")
     assert result.returncode == 0
@@ -21,6 +22,7 @@ def test_list_shows_each_scenario_with_its_suite() -> None:
         assert rows[name] == "creation"
 
 
+@pytest.mark.e2e
 def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000",
                        body="[targets]\nretained_bytes_per_op = { max = 100 }\ntime_per_op_ns = { max = 1e9 }\n")
@@ -55,6 +57,7 @@ def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: S
     assert targets["time_per_op_ns"]["met"] is True
 
 
+@pytest.mark.e2e
 def test_json_and_markdown_formats(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000", body='[measure]\npasses = ["memory"]\n')
     as_json = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "json", "-o", "a.json", cwd=scenario_dir.path)
@@ -68,6 +71,7 @@ def test_json_and_markdown_formats(scenario_dir: ScenarioDir) -> None:
     assert "debug-single-value run" in as_md.stdout and "not a measurement" in as_md.stdout
 
 
+@pytest.mark.e2e
 def test_default_results_path_is_under_results(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("k", "calib_ops:noop", body='[measure]\npasses = ["memory"]\n')
     result = run_cli("run", "k.toml", "--debug-single-value", cwd=scenario_dir.path)
@@ -76,6 +80,7 @@ def test_default_results_path_is_under_results(scenario_dir: ScenarioDir) -> Non
     assert len(files) == 1 and (scenario_dir.path / "results" / "latest.json").is_file()
 
 
+@pytest.mark.e2e
 def test_setup_result_is_passed_to_the_operation(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("with-setup", "calib_ops:uses_setup",
                        body='setup = "calib_ops:make_state"\n[measure]\npasses = ["memory"]\n')
@@ -83,6 +88,7 @@ def test_setup_result_is_passed_to_the_operation(scenario_dir: ScenarioDir) -> N
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.e2e
 def test_failures_are_recorded_and_the_other_results_kept(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("raises", "calib_ops:raises")
     scenario_dir.write("crashes", "calib_ops:crashes")
@@ -130,6 +136,7 @@ def test_bad_input_is_one_line_and_exit_2(scenario_dir: ScenarioDir, text: str, 
         assert f": {field}:" in lines[0]
 
 
+@pytest.mark.e2e
 def test_operation_failing_to_import_in_the_worker_is_bad_input(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "broken_mod.py").write_text("raise ImportError('broken on import')\ndef op():\n    pass\n")
     scenario_dir.write("broken", "broken_mod:op")
@@ -147,6 +154,7 @@ def test_unknown_scenario_name_is_bad_input() -> None:
     assert result.returncode == 2 and "no-such-scenario" in result.stderr
 
 
+@pytest.mark.e2e
 def test_fail_on_target_exits_1(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("misses", "calib_ops:bytearray_1000",
                        body='[targets]\nretained_bytes_per_op = { max = 10 }\n[measure]\npasses = ["memory"]\n')

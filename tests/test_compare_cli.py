@@ -105,6 +105,7 @@ def test_merge_pools_samples(tmp_path: Path) -> None:
     assert invoke("merge", str(one), str(tmp_path / "nope.json"), "-o", str(out)).returncode == 2
 
 
+@pytest.mark.e2e
 def test_scenario_thresholds_travel_in_the_results_file(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("thr", "calib_ops:bytearray_1000",
                        body='[thresholds]\nretained_bytes_per_op = 12.5\n[measure]\npasses = ["memory"]\n')
@@ -117,6 +118,7 @@ def test_scenario_thresholds_travel_in_the_results_file(scenario_dir: ScenarioDi
     assert row["threshold_pct"] == 12.5 and row["threshold_source"] == "scenario file"
 
 
+@pytest.mark.e2e
 def test_fail_on_target_passes_when_targets_are_met(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("meets", "calib_ops:bytearray_1000",
                        body='[targets]\nretained_bytes_per_op = { max = 100000 }\n[measure]\npasses = ["memory"]\n')

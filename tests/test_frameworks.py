@@ -92,6 +92,7 @@ def test_worker_environment_turns_every_peer_telemetry_off(monkeypatch: pytest.M
 BROKEN = {name: f"broken_frameworks:{name.replace('-', '_')}" for name in ALL}
 
 
+@pytest.mark.e2e
 def test_broken_adapters_fail_their_scenarios(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "broken_frameworks.py").write_text((TESTS_DIR / "broken_frameworks.py").read_text())
     for name in INSTALLED:
@@ -111,6 +112,7 @@ def test_broken_adapters_fail_their_scenarios(scenario_dir: ScenarioDir) -> None
         assert not scenario.metrics, name  # nothing timed on the error path
 
 
+@pytest.mark.e2e
 def test_quick_suite_runs_every_adapter_and_builds_the_table(tmp_path: Path) -> None:
     """Every adapter's scenarios through the real harness at tiny counts; the peers' cold imports
     (seconds of fresh interpreters each) are left to `agnobench run --suite frameworks`, Agno's stay."""

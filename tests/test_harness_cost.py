@@ -44,6 +44,7 @@ def _run_probed(cost_dir: ScenarioDir, name: str, operation: str, body: str) -> 
 
 
 @needs_netns
+@pytest.mark.e2e
 def test_timing_children_carry_no_hook_and_the_check_run_does(cost_dir: ScenarioDir) -> None:
     probes, out = _run_probed(cost_dir, "probe", "harness_cost_ops:probes_harness", TIMING_ONLY)
     hooked = [p for p in probes if p["hook_saw_event"]]
@@ -63,6 +64,7 @@ def test_timing_children_carry_no_hook_and_the_check_run_does(cost_dir: Scenario
 
 
 @needs_netns
+@pytest.mark.e2e
 def test_audited_events_per_op_are_counted_exactly(cost_dir: ScenarioDir) -> None:
     cost_dir.write("ids", "harness_cost_ops:calls_id_1000_times", body=TIMING_ONLY)
     out = cost_dir.path / "out.json"
@@ -88,6 +90,7 @@ def test_a_late_swallowed_attempt_is_caught_by_the_namespace(cost_dir: ScenarioD
     assert "network namespace" in scenario["error"]
 
 
+@pytest.mark.e2e
 def test_without_a_namespace_the_hook_stays_and_the_table_says_what_it_costs(cost_dir: ScenarioDir) -> None:
     """As for a user who is not root: the hook guards measurement, and the results say what it cost."""
     cost_dir.write("ids", "harness_cost_ops:calls_id_1000_times", body=TIMING_ONLY)
@@ -123,6 +126,7 @@ def test_count_events_gives_events_per_call() -> None:
     assert proc.stdout.strip() == "(7.0, {'agnobench.test.seven': 7.0})", proc.stderr
 
 
+@pytest.mark.e2e
 def test_every_measuring_process_runs_the_threads_the_op_starts(cost_dir: ScenarioDir) -> None:
     """An op whose first call starts a thread (CrewAI's event loop): no fork may run it without that thread."""
     probes, out = _run_probed(cost_dir, "handler", "harness_cost_ops:hands_events_to_a_thread",

@@ -130,6 +130,7 @@ def test_compare_html_opens_offline_in_chromium(tmp_path: Path) -> None:
     _assert_clean(out, min_charts=1)
 
 
+@pytest.mark.e2e
 def test_run_html_from_a_real_run(tmp_path: Path) -> None:
     _browser_or_skip()
     out = tmp_path / "run.html"

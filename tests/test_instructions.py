@@ -93,6 +93,7 @@ def test_child_environment_is_fixed_and_small(monkeypatch: pytest.MonkeyPatch) -
     assert env["AGNOBENCH_TEST_WORK"] == "7" and "SOME_CI_VARIABLE" not in env
 
 
+@pytest.mark.e2e
 def test_missing_valgrind_is_one_line_and_exit_2(scenario_dir: ScenarioDir, tmp_path: Path) -> None:
     scenario_dir.write("k", "calib_ops:noop")
     empty = tmp_path / "empty-path"
@@ -115,6 +116,7 @@ def counted(scenario_dir: ScenarioDir, work: int, out: str, *flags: str) -> dict
 
 
 @needs_valgrind
+@pytest.mark.e2e
 def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
     scenario_dir.write("spin", "work_ops:spin")
@@ -145,6 +147,7 @@ def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> 
 
 
 @needs_valgrind
+@pytest.mark.e2e
 def test_all_scenarios_counted_in_one_process_and_a_crash_loses_only_itself(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
     scenario_dir.write("spin", "work_ops:spin")

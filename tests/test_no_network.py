@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import ScenarioDir, run_cli
 
 
+@pytest.mark.e2e
 def test_agent_runs_open_no_socket_and_forced_telemetry_is_caught(scenario_dir: ScenarioDir) -> None:
     memory_only = '[measure]\npasses = ["memory"]\n'
     scenario_dir.write("agent-run", "calib_ops:runs_agent", body=memory_only)

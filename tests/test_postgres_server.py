@@ -200,6 +200,7 @@ def _wait_for_server(root: Path, timeout: float = 60.0) -> set[Path]:
 
 
 @needs_postgres
+@pytest.mark.e2e
 def test_a_scenario_that_times_out_leaves_no_server(tmp_path: Path, private_tmp: Path) -> None:
     """The worker is SIGKILLed with its group at its timeout: the server and its directory still go."""
     # Not --quick: its rule cuts growth_turns to a few, and a fast machine finishes them inside the timeout.
@@ -217,6 +218,7 @@ def test_a_scenario_that_times_out_leaves_no_server(tmp_path: Path, private_tmp:
 
 
 @needs_postgres
+@pytest.mark.e2e
 def test_ctrl_c_during_a_run_leaves_no_server(tmp_path: Path, private_tmp: Path) -> None:
     run = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(_long_growth(tmp_path, 120)), "--quick",
                             "-o", str(tmp_path / "r.json")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

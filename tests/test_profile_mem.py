@@ -44,6 +44,7 @@ def _summary(out: Path) -> dict[str, Any]:
     return json.loads((out / "summary.json").read_text())
 
 
+@pytest.mark.e2e
 def test_known_allocations_sites_and_artifacts(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("k-objects", "calib_ops:k_objects")
     result, out = _profile(scenario_dir, "k-objects")
@@ -79,6 +80,7 @@ def test_known_allocations_sites_and_artifacts(scenario_dir: ScenarioDir) -> Non
     assert stats["total_num_allocations"] == summary["capture_allocations"]
 
 
+@pytest.mark.e2e
 def test_retained_bytes_are_the_held_results(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000")
     result, out = _profile(scenario_dir, "known-size")
@@ -89,6 +91,7 @@ def test_retained_bytes_are_the_held_results(scenario_dir: ScenarioDir) -> None:
     assert "bytearray_1000" in (out / "leaks.html").read_text()
 
 
+@pytest.mark.e2e
 def test_profiler_frames_are_left_out_of_figures_and_sites(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("calls", "calib_ops:calls_only")
     result, out = _profile(scenario_dir, "calls")
@@ -101,6 +104,7 @@ def test_profiler_frames_are_left_out_of_figures_and_sites(scenario_dir: Scenari
     assert all(abs(row["allocs_per_op"]) < 0.05 for row in calib_rows), calib_rows
 
 
+@pytest.mark.e2e
 def test_allocs_per_op_agree_with_agnobench_run(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("agent", "agnobench.adapters.agno.creation:create_simple",
                        body='setup = "agnobench.adapters.agno.creation:shared_parts"\n[measure]\npasses = ["memory"]\n')
@@ -122,6 +126,7 @@ def test_allocs_per_op_agree_with_agnobench_run(scenario_dir: ScenarioDir) -> No
     assert next(row for row in summary["origins"] if row["name"] == "agno")["share_of_bytes"] > 0.5
 
 
+@pytest.mark.e2e
 def test_scenario_that_fails_is_one_line_and_exit_1(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("boom", "calib_ops:raises")
     result, out = _profile(scenario_dir, "boom")
@@ -148,6 +153,7 @@ def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str, t
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_unimportable_operation_is_bad_input(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("typo", "calib_ops:no_such_function")
     result, _ = _profile(scenario_dir, "typo")
@@ -155,6 +161,7 @@ def test_unimportable_operation_is_bad_input(scenario_dir: ScenarioDir) -> None:
     assert "operation" in result.stderr and result.stderr.strip().count("\n") == 0
 
 
+@pytest.mark.e2e
 def test_default_directory_is_under_results_and_ignored_by_git(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("floor", "calib_ops:noop")
     result = run_cli("profile", "--mem", "floor.toml", "--quick", cwd=scenario_dir.path)

@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from agnobench.results import Metric
 from conftest import ScenarioDir
 from gate_files import noisy, results, scenario, write
@@ -74,6 +76,7 @@ def test_duplicate_scenario_names_in_a_results_file_are_refused(tmp_path: Path) 
     assert not (tmp_path / "m.json").exists()
 
 
+@pytest.mark.e2e
 def test_run_refuses_two_scenario_files_of_one_name_naming_both(scenario_dir: ScenarioDir) -> None:
     first = scenario_dir.write("same", "calib_ops:noop", body=FAST, filename="first.toml")
     second = scenario_dir.write("same", "calib_ops:noop", body=FAST, filename="second.toml")

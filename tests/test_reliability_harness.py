@@ -77,6 +77,7 @@ def ops_dir(scenario_dir: ScenarioDir) -> ScenarioDir:
 
 # ---- case 1: a worker's whole life is bounded, interpreter exit included ------------------------------
 
+@pytest.mark.e2e
 def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: ScenarioDir, tmp_path: Path) -> None:
     # The thread starts in setup: the worker never calls the op itself (its forks do), so setup is what runs there.
     ops_dir.write("thread", "harness_ops:returns_its_state",
@@ -100,6 +101,7 @@ def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: Scenario
 # ---- case 2: workers die with their parent, on every exit path -----------------------------------------
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+@pytest.mark.e2e
 def test_workers_and_their_children_die_with_agnobench(ops_dir: ScenarioDir, tmp_path: Path, sig: int,
                                                        code: int) -> None:
     ops_dir.write("fine", "calib_ops:bytearray_1000", body=MEMORY_ONLY)
@@ -152,6 +154,7 @@ def run_in_netns(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @needs_netns
+@pytest.mark.e2e
 def test_connections_from_subprocesses_and_native_code_fail_the_scenario(ops_dir: ScenarioDir) -> None:
     names = {"from-subprocess": "connects_from_a_subprocess", "through-ctypes": "connects_through_ctypes",
              "in-python": "connects_in_python", "loopback": "serves_on_loopback"}
@@ -191,6 +194,7 @@ def test_guard_refuses_python_calls_before_the_system_call(tmp_path: Path) -> No
 
 # ---- the worker-side small ones --------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_async_setup_is_awaited(ops_dir: ScenarioDir) -> None:
     ops_dir.write("async-setup", "harness_ops:uses_async_state",
                   body='setup = "harness_ops:async_setup"\n' + MEMORY_ONLY)
@@ -200,6 +204,7 @@ def test_async_setup_is_awaited(ops_dir: ScenarioDir) -> None:
     assert json.loads(out.read_text())["scenarios"][0]["status"] == "ok"
 
 
+@pytest.mark.e2e
 def test_failed_network_scenario_carries_its_network_events(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("raw-socket", "calib_ops:opens_socket", body=MEMORY_ONLY)  # refused before connect()
     out = scenario_dir.path / "out.json"

@@ -60,6 +60,7 @@ def test_run_refuses_a_blocked_results_directory(scenario_dir: ScenarioDir, bloc
         assert [p.name for p in results.iterdir()] == ["latest.json"]  # no run file was claimed
 
 
+@pytest.mark.e2e
 def test_a_save_failing_mid_run_keeps_every_result_in_a_rescue_file(scenario_dir: ScenarioDir,
                                                                     tmp_path_factory: pytest.TempPathFactory) -> None:
     """The first scenario's op turns the output directory into a plain file: every later save fails."""
@@ -127,6 +128,7 @@ def test_profile_refuses_a_bad_output_directory_before_profiling(scenario_dir: S
     assert str(path if kind != "under-a-file" else path.parent) in error_line(result)
 
 
+@pytest.mark.e2e
 def test_dev_null_is_written_through_not_replaced(scenario_dir: ScenarioDir) -> None:
     """`-o /dev/null` keeps no results file; a rename over it would turn the device into a plain file."""
     scenario_dir.write("fast", "calib_ops:noop", body=FAST)

@@ -25,6 +25,7 @@ from reliability import assert_clean, run_marked
 FAST = '[measure]\npasses = ["memory"]\n'
 
 
+@pytest.mark.e2e
 def test_two_runs_started_in_the_same_second_keep_both_files(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("fast", "calib_ops:noop", body=FAST)
     procs = [subprocess.Popen([sys.executable, "-m", "agnobench", "run", "fast.toml", "--quick"],
@@ -91,6 +92,7 @@ def test_a_concurrent_reader_never_sees_a_torn_file(tmp_path: Path, monkeypatch:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.json"]  # no temporary file left
 
 
+@pytest.mark.e2e
 def test_files_are_0666_minus_the_umask_like_any_other(tmp_path: Path, scenario_dir: ScenarioDir) -> None:
     old = os.umask(0o022)
     try:

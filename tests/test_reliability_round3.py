@@ -61,6 +61,7 @@ def _leftovers(tmp: Path) -> list[str]:
 
 # ---- D1: text reaches the terminal as written, never as rich markup ------------------------------------
 
+@pytest.mark.e2e
 def test_markup_shaped_errors_and_paths_are_printed_as_written(ops: ScenarioDir) -> None:
     ops.write("bracketed", "round3_ops:raises_bracketed", body=MEMORY_ONLY)
     ops.write("after", "calib_ops:noop", body=MEMORY_ONLY)
@@ -89,6 +90,7 @@ def test_help_keeps_its_square_brackets() -> None:
 @needs_cgroup
 @pytest.mark.parametrize("fresh", [False, True], ids=["forked", "fresh"])
 @pytest.mark.parametrize("op", ["starts_a_helper", "starts_a_new_session"])
+@pytest.mark.e2e
 def test_no_process_a_scenario_started_outlives_it(ops: ScenarioDir, fresh: bool, op: str) -> None:
     ops.write("starter", f"round3_ops:{op}", body=MEMORY_ONLY)
     ops.write("after", "calib_ops:noop", body=MEMORY_ONLY)
@@ -100,6 +102,7 @@ def test_no_process_a_scenario_started_outlives_it(ops: ScenarioDir, fresh: bool
     assert details["containment"] == "cgroup"
 
 
+@pytest.mark.e2e
 def test_without_a_cgroup_a_forked_workers_helpers_still_go(ops: ScenarioDir) -> None:
     """D2 in the fallback: the worker's session is killed even once the worker itself has exited."""
     ops.write("starter", "round3_ops:starts_a_helper", body=MEMORY_ONLY)
@@ -113,6 +116,7 @@ def test_without_a_cgroup_a_forked_workers_helpers_still_go(ops: ScenarioDir) ->
 
 
 @needs_cgroup
+@pytest.mark.e2e
 def test_a_sigkilled_agnobench_leaves_no_new_session_behind(ops: ScenarioDir, tmp_path: Path) -> None:
     ops.write("hangs", "round3_ops:hangs_after_a_new_session", body=MEMORY_ONLY + "timeout_s = 300\n")
     marker, case = tmp_path / "started", uuid.uuid4().hex
@@ -148,6 +152,7 @@ def test_without_a_cgroup_the_results_say_so(monkeypatch: pytest.MonkeyPatch) ->
 # ---- D3, D13, D15: the service server ------------------------------------------------------------------
 
 @needs_cgroup
+@pytest.mark.e2e
 def test_a_process_the_app_starts_in_the_server_goes_with_it(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:app_with_a_helper", suite="service", body=SERVICE)
     out = ops.path / "out.json"
@@ -157,6 +162,7 @@ def test_a_process_the_app_starts_in_the_server_goes_with_it(ops: ScenarioDir) -
 
 
 @needs_cgroup
+@pytest.mark.e2e
 def test_a_process_the_app_starts_goes_when_the_scenario_times_out(ops: ScenarioDir) -> None:
     body = SERVICE.replace("duration_s = 0.3", "duration_s = 60").replace("[measure]\n", "[measure]\ntimeout_s = 8\n")
     ops.write("svc", "round3_ops:app_with_a_helper", suite="service", body=body)
@@ -166,6 +172,7 @@ def test_a_process_the_app_starts_goes_when_the_scenario_times_out(ops: Scenario
     assert "timed out" in _scenarios(out)["svc"]["error"]
 
 
+@pytest.mark.e2e
 def test_a_factory_that_returns_no_app_is_named(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:not_an_app", suite="service", body=SERVICE)
     out = ops.path / "out.json"
@@ -175,6 +182,7 @@ def test_a_factory_that_returns_no_app_is_named(ops: ScenarioDir) -> None:
     assert "round3_ops:not_an_app returned dict, not an ASGI app" in error and "\n" not in error
 
 
+@pytest.mark.e2e
 def test_a_server_that_fails_to_start_gives_one_line_and_its_output_in_the_details(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:fails_in_the_server", suite="service", body=SERVICE)
     out = ops.path / "out.json"
@@ -186,6 +194,7 @@ def test_a_server_that_fails_to_start_gives_one_line_and_its_output_in_the_detai
     assert 'raise RuntimeError("the app cannot start in the server")' in scenario["details"]["worker_output"]
 
 
+@pytest.mark.e2e
 def test_a_uvicorn_worker_restarted_under_load_fails_the_level(ops: ScenarioDir, tmp_path: Path) -> None:
     ops.write("svc", "round3_ops:app_losing_a_worker", suite="service",
               body=SERVICE + "uvicorn_workers = [2]\n")
@@ -391,6 +400,7 @@ def test_the_sweep_removes_directories_of_dead_owners_only(tmp_path: Path) -> No
     assert mine.exists() and foreign.exists()
 
 
+@pytest.mark.e2e
 def test_an_interrupted_run_leaves_no_temporary_directory(ops: ScenarioDir, tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"
     env = _tmp_env(tmp)

@@ -67,6 +67,7 @@ def test_a_reference_that_is_surely_not_callable_is_caught_before_any_scenario_r
     assert not (scenario_dir.path / "out.json").exists()
 
 
+@pytest.mark.e2e
 def test_a_non_callable_found_only_in_the_worker_is_printed_once_and_the_others_kept(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "made.py").write_text("def _make():\n    return 42\nTHING = _make()\n")
     scenario_dir.write("fine", "calib_ops:noop", body=FAST)

@@ -39,6 +39,7 @@ def test_bad_requires_is_bad_input_naming_the_field(table: dict, field: str) -> 
     assert info.value.field == field
 
 
+@pytest.mark.e2e
 def test_run_skips_with_install_line_and_exit_zero(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("needs-nothing-here", "calib_ops:bytearray_1000", body=MISSING)
     out = scenario_dir.path / "out.json"

@@ -33,6 +33,7 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     registry._loaded.pop("toy", None)
 
 
+@pytest.mark.e2e
 def test_a_toy_pass_runs_end_to_end_through_worker_results_and_reporters(scenario_dir: ScenarioDir,
                                                                            toy: None) -> None:
     scenario_dir.write("toyed", "calib_ops:noop",
@@ -58,6 +59,7 @@ def test_a_toy_pass_runs_end_to_end_through_worker_results_and_reporters(scenari
     assert "toy-ns/op" in exported.stdout
 
 
+@pytest.mark.e2e
 def test_a_misspelt_toy_param_is_bad_input_with_a_suggestion(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("typo", "calib_ops:noop", body='[measure]\npasses = ["toy"]\n[measure.params]\ntoy_cals = 3\n')
     result = run_cli("run", "typo.toml", "--quick", cwd=scenario_dir.path, env=ENV)
