@@ -60,12 +60,14 @@ def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: S
 @pytest.mark.e2e
 def test_json_and_markdown_formats(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000", body='[measure]\npasses = ["memory"]\n')
-    as_json = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "json", "-o", "a.json", cwd=scenario_dir.path)
+    as_json = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "json", "-o", "a.json",
+                      cwd=scenario_dir.path)
     assert as_json.returncode == 0, as_json.stderr
     assert as_json.json() == json.loads((scenario_dir.path / "a.json").read_text())
     settings = as_json.json()["settings"]  # the file says it is no measurement
     assert settings["debug_single_value"] is True and settings["mode"] == "debug-single-value"
-    as_md = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "md", "-o", "b.json", cwd=scenario_dir.path)
+    as_md = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "md", "-o", "b.json",
+                    cwd=scenario_dir.path)
     assert as_md.returncode == 0
     assert "| scenario" in as_md.stdout and "| known-size" in as_md.stdout
     assert "debug-single-value run" in as_md.stdout and "not a measurement" in as_md.stdout
@@ -98,7 +100,8 @@ def test_failures_are_recorded_and_the_other_results_kept(scenario_dir: Scenario
     scenario_dir.write("fine", "calib_ops:bytearray_1000", body='[measure]\npasses = ["memory"]\n')
     names = ["raises", "crashes", "hangs", "too-big", "wrong-result", "fine"]
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", *[f"{n}.toml" for n in names], "--debug-single-value", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", *[f"{n}.toml" for n in names], "--debug-single-value", "-o", str(out),
+                     cwd=scenario_dir.path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     scenarios = {s["name"]: s for s in json.loads(out.read_text())["scenarios"]}
@@ -160,5 +163,6 @@ def test_fail_on_target_exits_1(scenario_dir: ScenarioDir) -> None:
                        body='[targets]\nretained_bytes_per_op = { max = 10 }\n[measure]\npasses = ["memory"]\n')
     plain = run_cli("run", "misses.toml", "--debug-single-value", "-o", "a.json", cwd=scenario_dir.path)
     assert plain.returncode == 0
-    gated = run_cli("run", "misses.toml", "--debug-single-value", "--fail-on-target", "-o", "b.json", cwd=scenario_dir.path)
+    gated = run_cli("run", "misses.toml", "--debug-single-value", "--fail-on-target", "-o", "b.json",
+                    cwd=scenario_dir.path)
     assert gated.returncode == 1 and "targets missed" in gated.stderr

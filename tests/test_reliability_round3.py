@@ -95,7 +95,7 @@ def test_no_process_a_scenario_started_outlives_it(ops: ScenarioDir, fresh: bool
     ops.write("starter", f"round3_ops:{op}", body=MEMORY_ONLY)
     ops.write("after", "calib_ops:noop", body=MEMORY_ONLY)
     out = ops.path / "out.json"
-    result = run_marked("run", "starter.toml", "after.toml", "--quick", "-o", str(out),
+    result = run_marked("run", "starter.toml", "after.toml", "--debug-single-value", "-o", str(out),
                         *(["--fresh-workers"] if fresh else []), cwd=ops.path)
     assert_clean(result, 0, ops.path)  # asserts that no process with the run's marker is left
     details = _scenarios(out)["starter"]["details"]
@@ -107,7 +107,7 @@ def test_without_a_cgroup_a_forked_workers_helpers_still_go(ops: ScenarioDir) ->
     """D2 in the fallback: the worker's session is killed even once the worker itself has exited."""
     ops.write("starter", "round3_ops:starts_a_helper", body=MEMORY_ONLY)
     out = ops.path / "out.json"
-    result = run_marked("run", "starter.toml", "--quick", "-o", str(out), cwd=ops.path,
+    result = run_marked("run", "starter.toml", "--debug-single-value", "-o", str(out), cwd=ops.path,
                         env={containment.DISABLE_ENV: "1"})
     assert_clean(result, 0, ops.path)
     details = _scenarios(out)["starter"]["details"]

@@ -43,7 +43,7 @@ def test_bad_requires_is_bad_input_naming_the_field(table: dict, field: str) -> 
 def test_run_skips_with_install_line_and_exit_zero(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("needs-nothing-here", "calib_ops:bytearray_1000", body=MISSING)
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", "needs-nothing-here.toml", "--quick", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", "needs-nothing-here.toml", "--debug-single-value", "-o", str(out), cwd=scenario_dir.path)
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stdout and INSTALL in result.stdout
     assert INSTALL in result.stderr  # the progress line says it too

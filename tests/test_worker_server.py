@@ -40,7 +40,7 @@ def _identities(marker: Path) -> list[dict]:
 def _run_two(ops_dir: ScenarioDir, tmp_path: Path, *extra: str) -> tuple[list[dict], dict[str, dict]]:
     marker = tmp_path / "mark"
     out = ops_dir.path / "out.json"
-    result = run_cli("run", "one.toml", "two.toml", "--quick", "-o", str(out), *extra, cwd=ops_dir.path,
+    result = run_cli("run", "one.toml", "two.toml", "--debug-single-value", "-o", str(out), *extra, cwd=ops_dir.path,
                      env={"AGNOBENCH_TEST_MARKER": str(marker)}, timeout=300)
     assert result.returncode == 0, result.stderr
     scenarios = {s["name"]: s for s in json.loads(out.read_text())["scenarios"]}
