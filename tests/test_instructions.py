@@ -16,7 +16,7 @@ import pytest
 from agnobench.measure.instructions import (INSTALL_HINT, InstructionError, child_environment, read_totals,
                                             samples_from_dumps)
 from agnobench.measure.instructions_child import Layouts, plan_counts
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind not installed")
 
@@ -137,12 +137,13 @@ def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> 
     # (the call around the loop is small; early iterations are a little cheaper: small ints are cached)
     assert 0.9 < a["median"] / (1000 * per_iteration) < 1.1
     # and the gate sees a 0.5 % change with its default instruction threshold, and nothing in identical code
-    changed = run_cli("compare", "a.json", "c.json", "--format", "json", cwd=scenario_dir.path)
+    changed = run_cli_in_process("compare", "a.json", "c.json", "--format", "json", cwd=scenario_dir.path)
     assert changed.returncode == 1, changed.stdout
     row = changed.json()["comparisons"][0]
     assert row["metric"] == "instructions_per_op" and row["verdict"] == "regression"
     assert 0.4 < row["change_pct"] < 0.6  # 5 of 1000 iterations: about 0.5 %
-    same = run_cli("compare", "a.json", "b.json", "--metric", "instructions_per_op", cwd=scenario_dir.path)
+    same = run_cli_in_process("compare", "a.json", "b.json", "--metric", "instructions_per_op",
+                              cwd=scenario_dir.path)
     assert same.returncode == 0, same.stdout
 
 
