@@ -19,7 +19,7 @@ from agnobench.compare import compare_results
 from agnobench.measure import registry
 from agnobench.reporters.sections import build_sections
 from agnobench.results import load_results
-from conftest import TESTS_DIR, ScenarioDir, run_cli
+from conftest import TESTS_DIR, ScenarioDir, run_cli, run_cli_in_process
 from toy_pass import ToyResult
 
 ENV = {registry.ENV_VAR: "toy=toy_pass:PLUGIN",
@@ -54,7 +54,7 @@ def test_a_toy_pass_runs_end_to_end_through_worker_results_and_reporters(scenari
     row = next(r for r in comparison.rows if r.metric == "toy_ns")
     assert row.gated and row.rule.threshold_pct == 2.0
 
-    exported = run_cli("export", "r.json", "--to", "go", cwd=scenario_dir.path, env=ENV)
+    exported = run_cli_in_process("export", "r.json", "--to", "go", cwd=scenario_dir.path, env=ENV)  # reads a file
     assert exported.returncode == 0, exported.stderr
     assert "toy-ns/op" in exported.stdout
 
