@@ -15,7 +15,7 @@ from conftest import run_cli
 @pytest.fixture(scope="module")
 def creation_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("creation") / "creation.json"
-    result = run_cli("run", "--suite", "creation", "--debug-single-value", "-o", str(out))
+    result = run_cli("run", "--suite", "creation", "--quick", "-o", str(out))  # time_per_op_rel needs fast pairs
     assert result.returncode == 0, result.stderr
     return {s["name"]: s for s in json.loads(Path(out).read_text())["scenarios"]}
 
