@@ -65,3 +65,24 @@ def test_compare_refuses_a_debug_single_value_file(tmp_path: Path) -> None:
                                          "--debug-single-value run holds one value per pass, not a measurement: "
                                          "compare two measured runs")
     assert invoke("compare", str(measured), str(measured)).returncode == 0
+
+
+def test_a_pool_with_a_debug_single_value_file_is_refused_too(tmp_path: Path) -> None:
+    measured = write(tmp_path / "measured.json", scenario("a", rel=noisy(1.0, seed=1)))
+    debug = results(scenario("a", rel=noisy(1.0, seed=2)))
+    debug.settings = {"mode": "debug-single-value", **DEBUG_SINGLE_VALUE.to_dict()}
+    save_results(debug, tmp_path / "debug.json")
+    merged = tmp_path / "merged.json"
+    assert invoke("merge", str(measured), str(tmp_path / "debug.json"), "-o", str(merged)).returncode == 0
+    refused = invoke("compare", str(measured), str(merged))
+    assert refused.returncode == 2 and "settings.debug_single_value" in refused.stderr
+
+
+def test_history_leaves_a_debug_single_value_file_out_of_the_trends(tmp_path: Path) -> None:
+    write(tmp_path / "measured.json", scenario("a", rel=noisy(1.0, seed=1)))
+    debug = results(scenario("a", rel=noisy(1.0, seed=2)))
+    debug.settings = {"mode": "debug-single-value", **DEBUG_SINGLE_VALUE.to_dict()}
+    save_results(debug, tmp_path / "debug.json")
+    data = invoke("history", str(tmp_path), "--format", "json").json()
+    assert [Path(p["path"]).name for p in data["points"]] == ["measured.json"]
+    assert any("debug.json" in s and "not a measurement" in s for s in data["skipped"])

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
+from agnobench.debug_run import NOTICE, is_debug_run
 from agnobench.errors import InputError
 from agnobench.inputfile import read_text
 from agnobench.interop.gobench import read_go_bench
@@ -20,7 +21,6 @@ from agnobench.reporters.report_json import render_report_json
 from agnobench.reporters.report_markdown import render_report_markdown
 from agnobench.reporters.report_table import render_report_table
 from agnobench.reporters.side_by_side import LabelledResults, build_side_by_side, labels_for
-from agnobench.debug_run import NOTICE, is_debug_run
 from agnobench.results import ResultsFile, load_results
 
 

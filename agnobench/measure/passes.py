@@ -95,7 +95,7 @@ class PassPlugin:
       :mod:`agnobench.metrics`); each is declared once, in one place.
     - ``quick``: the ``--quick`` rule, params -> smaller params.
     - ``debug``: the ``--debug-single-value`` rule, applied after ``quick``: params -> the least that still
-      runs every step of the pass once (one round, one level, the smallest size); the quick params if None.
+      runs every step of the pass once (one round, one level, the smallest size); by default the quick params.
     - ``sections``: ``"module:function"`` of its report tables, called with one
       suite's results, returning a list of ``Section`` (imported lazily).
     - ``legacy_key``: where an ``agnobench/1`` results file kept its details
