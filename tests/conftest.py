@@ -44,12 +44,14 @@ def run_cli_in_process(*args: str, cwd: Path | None = None, env: dict[str, str] 
 
     from agnobench.cli import app
 
-    before = os.getcwd()
+    before, environ = os.getcwd(), dict(os.environ)
     os.chdir(cwd or before)
     try:
         result = CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})}, catch_exceptions=True)
     finally:
         os.chdir(before)
+        os.environ.clear()  # what the command set for its workers (the run's layout) stays with it
+        os.environ.update(environ)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return CliResult(result.exit_code, result.stdout, result.stderr)

@@ -120,8 +120,10 @@ _OWNER = textwrap.dedent("""
 
 
 def _start_owner() -> tuple[subprocess.Popen[str], Path, int]:
+    # SIGINT at its default in the owner, as in a terminal: a shell's background job (`pytest &`, CI started that
+    # way) has it ignored, and a child inherits that, so Ctrl-C would never reach the context manager
     owner = subprocess.Popen([sys.executable, "-c", _OWNER], stdout=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert owner.stdout is not None
     root, pid = owner.stdout.readline().split()
     return owner, Path(root), int(pid)
