@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Sequence
 
 from agnobench.runs import RUN_IDS, check_distinct_runs, check_unique_names
+from agnobench.debug_run import KEY as DEBUG_KEY, is_debug_run
 from agnobench.errors import InputError
 from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult, TargetResult
 
@@ -103,5 +104,7 @@ def merge_results(files: Sequence[ResultsFile], paths: Sequence[str | Path]) -> 
     modes = {f.settings.get("mode") for f in files}
     if len(modes) > 1:
         settings["mode"] = "mixed: " + ", ".join(sorted(str(m) for m in modes))
+    if any(is_debug_run(f.settings) for f in files):  # one debug file's values make the pool no measurement
+        settings[DEBUG_KEY] = True
     return ResultsFile(environment=dict(files[0].environment),
                        scenarios=[merge_scenario(by_name[name]) for name in order], settings=settings)

@@ -50,14 +50,8 @@ def write(path: Path, *scenarios: ScenarioResult) -> Path:
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):
-    """The CLI in this process (typer's runner): the same code path as `python -m agnobench`,
+    """The CLI in this process (conftest.run_cli_in_process): the same code path as `python -m agnobench`,
     without paying for a fresh interpreter and scipy's import on every call."""
-    from typer.testing import CliRunner
+    from conftest import run_cli_in_process
 
-    from agnobench.cli import app
-    from conftest import CliResult
-
-    result = CliRunner().invoke(app, list(args), env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return CliResult(result.exit_code, result.stdout, result.stderr)
+    return run_cli_in_process(*args, env=env)

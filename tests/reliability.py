@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import CliResult, run_cli
+from conftest import CliResult, run_cli, run_cli_in_process
 
 MARKER = "AGNOBENCH_RELIABILITY_CASE"
 STRAY_PATTERNS = (".*.tmp", ".agnobench-probe.*")
@@ -29,9 +29,13 @@ class MarkedResult(CliResult):
         return self.stdout + self.stderr
 
 
-def run_marked(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> MarkedResult:
+def run_marked(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300,
+               in_process: bool = False) -> MarkedResult:
+    """``in_process``: the CLI in this process (bad input refused before any worker starts), the same checks."""
     marker = uuid.uuid4().hex
-    result = run_cli(*args, cwd=cwd, env={**(env or {}), MARKER: marker}, timeout=timeout)
+    marked = {**(env or {}), MARKER: marker}
+    result = (run_cli_in_process(*args, cwd=cwd, env=marked) if in_process
+              else run_cli(*args, cwd=cwd, env=marked, timeout=timeout))
     return MarkedResult(result.returncode, result.stdout, result.stderr, marker)
 
 

@@ -11,6 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from agnobench.ab.envs import SideEnv
 from agnobench.ab.measure import STATUS_NOT_COMPARABLE, STATUS_OK, ABSettings, measure_bursts
 from agnobench.ab.sides import Side, SideKind
@@ -23,6 +25,7 @@ TIMING = '[measure]\npasses = ["timing"]\n'
 TINY = ["--quick", "--pairs", "2", "--threshold", "1000"]  # the least measuring that proves the path: no verdict
 
 
+@pytest.mark.e2e
 def test_current_against_current_compares_time_and_memory(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("objects", "calib_ops:k_objects", body=TIMING)
     out = scenario_dir.path / "ab.json"
@@ -43,6 +46,7 @@ def test_current_against_current_compares_time_and_memory(scenario_dir: Scenario
     assert allocs["a"] == allocs["b"] and allocs["ratio"] == 1.0 and allocs["verdict"] == "unchanged"
 
 
+@pytest.mark.e2e
 def test_markdown_for_a_pull_request(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("objects", "calib_ops:k_objects", body=TIMING)
     result = run_cli("ab", "current", "current", "objects.toml", *TINY, "--format", "md",
@@ -77,6 +81,7 @@ def test_a_scenario_missing_on_one_side_is_not_comparable(tmp_path: Path) -> Non
     assert same.status == STATUS_OK and same.metrics
 
 
+@pytest.mark.e2e
 def test_a_side_that_does_not_install_is_bad_input_with_the_installers_last_lines(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     project.mkdir()
@@ -94,6 +99,7 @@ def test_a_side_that_does_not_install_is_bad_input_with_the_installers_last_line
     assert not any((tmp_path / "cache" / "ab-envs").glob("*/bin"))  # the half-built environment is gone
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_both_sides_workers_and_leaves_nothing(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("slow", "calib_ops:k_objects", body=TIMING)
     marker = uuid.uuid4().hex

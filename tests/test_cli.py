@@ -1,4 +1,5 @@
-"""The command line end to end, with --quick: what a user and CI see."""
+"""The command line end to end, with --quick (--debug-single-value where a test proves a path, not figures):
+what a user and CI see."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 
+@pytest.mark.e2e
 def test_list_shows_each_scenario_with_its_suite() -> None:
     result = run_cli("list")
     assert result.returncode == 0
@@ -20,6 +22,7 @@ def test_list_shows_each_scenario_with_its_suite() -> None:
         assert rows[name] == "creation"
 
 
+@pytest.mark.e2e
 def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000",
                        body="[targets]\nretained_bytes_per_op = { max = 100 }\ntime_per_op_ns = { max = 1e9 }\n")
@@ -54,31 +57,40 @@ def test_quick_run_writes_the_results_contract_and_prints_tables(scenario_dir: S
     assert targets["time_per_op_ns"]["met"] is True
 
 
+@pytest.mark.e2e
 def test_json_and_markdown_formats(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000", body='[measure]\npasses = ["memory"]\n')
-    as_json = run_cli("run", "known-size.toml", "--quick", "--format", "json", "-o", "a.json", cwd=scenario_dir.path)
+    as_json = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "json", "-o", "a.json",
+                      cwd=scenario_dir.path)
     assert as_json.returncode == 0, as_json.stderr
     assert as_json.json() == json.loads((scenario_dir.path / "a.json").read_text())
-    as_md = run_cli("run", "known-size.toml", "--quick", "--format", "md", "-o", "b.json", cwd=scenario_dir.path)
+    settings = as_json.json()["settings"]  # the file says it is no measurement
+    assert settings["debug_single_value"] is True and settings["mode"] == "debug-single-value"
+    as_md = run_cli("run", "known-size.toml", "--debug-single-value", "--format", "md", "-o", "b.json",
+                    cwd=scenario_dir.path)
     assert as_md.returncode == 0
     assert "| scenario" in as_md.stdout and "| known-size" in as_md.stdout
+    assert "debug-single-value run" in as_md.stdout and "not a measurement" in as_md.stdout
 
 
+@pytest.mark.e2e
 def test_default_results_path_is_under_results(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("k", "calib_ops:noop", body='[measure]\npasses = ["memory"]\n')
-    result = run_cli("run", "k.toml", "--quick", cwd=scenario_dir.path)
+    result = run_cli("run", "k.toml", "--debug-single-value", cwd=scenario_dir.path)
     assert result.returncode == 0, result.stderr
     files = sorted((scenario_dir.path / "results").glob("run-*.json"))
     assert len(files) == 1 and (scenario_dir.path / "results" / "latest.json").is_file()
 
 
+@pytest.mark.e2e
 def test_setup_result_is_passed_to_the_operation(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("with-setup", "calib_ops:uses_setup",
                        body='setup = "calib_ops:make_state"\n[measure]\npasses = ["memory"]\n')
-    result = run_cli("run", "with-setup.toml", "--quick", "-o", "o.json", cwd=scenario_dir.path)
+    result = run_cli("run", "with-setup.toml", "--debug-single-value", "-o", "o.json", cwd=scenario_dir.path)
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.e2e
 def test_failures_are_recorded_and_the_other_results_kept(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("raises", "calib_ops:raises")
     scenario_dir.write("crashes", "calib_ops:crashes")
@@ -88,7 +100,8 @@ def test_failures_are_recorded_and_the_other_results_kept(scenario_dir: Scenario
     scenario_dir.write("fine", "calib_ops:bytearray_1000", body='[measure]\npasses = ["memory"]\n')
     names = ["raises", "crashes", "hangs", "too-big", "wrong-result", "fine"]
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", *[f"{n}.toml" for n in names], "--quick", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", *[f"{n}.toml" for n in names], "--debug-single-value", "-o", str(out),
+                     cwd=scenario_dir.path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     scenarios = {s["name"]: s for s in json.loads(out.read_text())["scenarios"]}
@@ -115,7 +128,9 @@ def test_failures_are_recorded_and_the_other_results_kept(scenario_dir: Scenario
 def test_bad_input_is_one_line_and_exit_2(scenario_dir: ScenarioDir, text: str, field: str | None) -> None:
     path = scenario_dir.path / "bad.toml"
     path.write_text(text)
-    result = run_cli("run", "bad.toml", "--quick", "-o", "o.json", cwd=scenario_dir.path)
+    # refused at load: in this process, but for the first case, which keeps the subprocess a user runs
+    cli = run_cli if field is None else run_cli_in_process
+    result = cli("run", "bad.toml", "--quick", "-o", "o.json", cwd=scenario_dir.path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
@@ -124,12 +139,13 @@ def test_bad_input_is_one_line_and_exit_2(scenario_dir: ScenarioDir, text: str, 
         assert f": {field}:" in lines[0]
 
 
+@pytest.mark.e2e
 def test_operation_failing_to_import_in_the_worker_is_bad_input(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "broken_mod.py").write_text("raise ImportError('broken on import')\ndef op():\n    pass\n")
     scenario_dir.write("broken", "broken_mod:op")
     scenario_dir.write("fine", "calib_ops:noop", body='[measure]\npasses = ["memory"]\n')
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", "broken.toml", "fine.toml", "--quick", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", "broken.toml", "fine.toml", "--debug-single-value", "-o", str(out), cwd=scenario_dir.path)
     assert result.returncode == 2
     assert "broken.toml: operation: cannot import module 'broken_mod'" in result.stderr
     statuses = {s["name"]: s["status"] for s in json.loads(out.read_text())["scenarios"]}
@@ -137,14 +153,16 @@ def test_operation_failing_to_import_in_the_worker_is_bad_input(scenario_dir: Sc
 
 
 def test_unknown_scenario_name_is_bad_input() -> None:
-    result = run_cli("run", "no-such-scenario", "--quick")
+    result = run_cli_in_process("run", "no-such-scenario", "--quick")
     assert result.returncode == 2 and "no-such-scenario" in result.stderr
 
 
+@pytest.mark.e2e
 def test_fail_on_target_exits_1(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("misses", "calib_ops:bytearray_1000",
                        body='[targets]\nretained_bytes_per_op = { max = 10 }\n[measure]\npasses = ["memory"]\n')
-    plain = run_cli("run", "misses.toml", "--quick", "-o", "a.json", cwd=scenario_dir.path)
+    plain = run_cli("run", "misses.toml", "--debug-single-value", "-o", "a.json", cwd=scenario_dir.path)
     assert plain.returncode == 0
-    gated = run_cli("run", "misses.toml", "--quick", "--fail-on-target", "-o", "b.json", cwd=scenario_dir.path)
+    gated = run_cli("run", "misses.toml", "--debug-single-value", "--fail-on-target", "-o", "b.json",
+                    cwd=scenario_dir.path)
     assert gated.returncode == 1 and "targets missed" in gated.stderr

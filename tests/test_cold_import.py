@@ -39,6 +39,7 @@ def test_a_failing_or_phoning_home_import_is_an_error() -> None:
         measure_cold_import("import socket; socket.create_connection(('192.0.2.1', 80), timeout=1)", 1)
 
 
+@pytest.mark.e2e
 def test_scenario_without_a_statement_is_bad_input(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("no-statement", "agnobench.passes.cold_import:in_fresh_interpreters",
                        body='[measure]\npasses = ["cold_import"]\n')
@@ -47,6 +48,7 @@ def test_scenario_without_a_statement_is_bad_input(scenario_dir: ScenarioDir) ->
     assert "measure.params.import_statement" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_cold_import_scenario_end_to_end(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("import-json", "agnobench.passes.cold_import:in_fresh_interpreters",
                        body='[measure]\npasses = ["cold_import"]\n[measure.params]\nimport_statement = "import json"\n'

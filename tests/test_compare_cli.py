@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 from gate_files import failed, invoke, noisy, scenario, write
 
 
@@ -17,10 +17,10 @@ def test_identical_files_exit_0_and_a_shift_exits_1(tmp_path: Path) -> None:
     same = write(tmp_path / "same.json", scenario("a", rel=noisy(0.75, seed=1), retained=[3744.0] * 3))
     slow = write(tmp_path / "slow.json", scenario("a", rel=[v * 1.10 for v in noisy(0.75, seed=2)],
                                                   retained=[3744.0] * 3))
-    ok = run_cli("compare", str(base), str(same))
+    ok = invoke("compare", str(base), str(same))
     assert ok.returncode == 0, ok.stderr
     assert "gate passes" in ok.stdout and "unchanged" in ok.stdout
-    bad = run_cli("compare", str(base), str(slow))
+    bad = invoke("compare", str(base), str(slow))
     assert bad.returncode == 1
     assert "regression" in bad.stdout and "gate fails" in bad.stdout
 
@@ -105,6 +105,7 @@ def test_merge_pools_samples(tmp_path: Path) -> None:
     assert invoke("merge", str(one), str(tmp_path / "nope.json"), "-o", str(out)).returncode == 2
 
 
+@pytest.mark.e2e
 def test_scenario_thresholds_travel_in_the_results_file(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("thr", "calib_ops:bytearray_1000",
                        body='[thresholds]\nretained_bytes_per_op = 12.5\n[measure]\npasses = ["memory"]\n')
@@ -112,13 +113,15 @@ def test_scenario_thresholds_travel_in_the_results_file(scenario_dir: ScenarioDi
     assert result.returncode == 0, result.stderr
     data = json.loads((scenario_dir.path / "r.json").read_text())
     assert data["scenarios"][0]["details"]["thresholds"] == {"retained_bytes_per_op": 12.5}
-    compared = run_cli("compare", "r.json", "r.json", "--format", "json", cwd=scenario_dir.path).json()
+    compared = run_cli_in_process("compare", "r.json", "r.json", "--format", "json", cwd=scenario_dir.path).json()
     row = next(r for r in compared["comparisons"] if r["metric"] == "retained_bytes_per_op")
     assert row["threshold_pct"] == 12.5 and row["threshold_source"] == "scenario file"
 
 
+@pytest.mark.e2e
 def test_fail_on_target_passes_when_targets_are_met(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("meets", "calib_ops:bytearray_1000",
                        body='[targets]\nretained_bytes_per_op = { max = 100000 }\n[measure]\npasses = ["memory"]\n')
-    result = run_cli("run", "meets.toml", "--quick", "--fail-on-target", "-o", "m.json", cwd=scenario_dir.path)
+    result = run_cli("run", "meets.toml", "--debug-single-value", "--fail-on-target", "-o", "m.json",
+                     cwd=scenario_dir.path)
     assert result.returncode == 0, result.stderr

@@ -91,6 +91,7 @@ control = false
 """
 
 
+@pytest.mark.e2e
 def test_cli_cross_talk_fails_that_scenario_and_keeps_the_others(scenario_dir: ScenarioDir) -> None:
     shutil.copy(TESTS_DIR / "concurrency_ops.py", scenario_dir.path / "concurrency_ops.py")
     scenario_dir.write("leaky", "calib_ops:noop", body=MATRIX + '[measure.params.variants]\nv = "concurrency_ops:leaky"\n')

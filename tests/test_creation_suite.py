@@ -15,11 +15,12 @@ from conftest import run_cli
 @pytest.fixture(scope="module")
 def creation_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("creation") / "creation.json"
-    result = run_cli("run", "--suite", "creation", "--quick", "-o", str(out))
+    result = run_cli("run", "--suite", "creation", "--quick", "-o", str(out))  # time_per_op_rel needs fast pairs
     assert result.returncode == 0, result.stderr
     return {s["name"]: s for s in json.loads(Path(out).read_text())["scenarios"]}
 
 
+@pytest.mark.e2e
 def test_every_creation_scenario_is_measured(creation_results: dict[str, dict]) -> None:
     assert set(creation_results) >= {"agent-create-simple", "agent-create-tools", "agent-create-memory",
                                      "python-floor"}
@@ -31,12 +32,14 @@ def test_every_creation_scenario_is_measured(creation_results: dict[str, dict]) 
         assert scenario["details"]["network_events"] == []
 
 
+@pytest.mark.e2e
 def test_python_floor_retains_exactly_its_object(creation_results: dict[str, dict]) -> None:
     expected = sys.getsizeof(create_python_floor(shared_parts()))
     assert creation_results["python-floor"]["metrics"]["retained_bytes_per_op"]["median"] == pytest.approx(expected,
                                                                                                         abs=1)
 
 
+@pytest.mark.e2e
 def test_an_agno_agent_holds_and_allocates_more_than_the_floor(creation_results: dict[str, dict]) -> None:
     floor = creation_results["python-floor"]["metrics"]
     for name in ("agent-create-simple", "agent-create-tools", "agent-create-memory"):
@@ -48,6 +51,7 @@ def test_an_agno_agent_holds_and_allocates_more_than_the_floor(creation_results:
     assert tools > simple  # attaching a tool list costs allocations
 
 
+@pytest.mark.e2e
 def test_table_shows_reference_figures(creation_results: dict[str, dict]) -> None:
     simple = creation_results["agent-create-simple"]
     go = next(r for r in simple["references"] if r["key"] == "go-doc")

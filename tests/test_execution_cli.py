@@ -27,13 +27,14 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     directory = tmp_path_factory.mktemp("execution")
     (directory / "broken.toml").write_text(BROKEN)
     out = directory / "out.json"
-    result = run_cli("run", *SCENARIOS[:3], "broken.toml", *SCENARIOS[3:], "--quick", "-o", str(out),
+    result = run_cli("run", *SCENARIOS[:3], "broken.toml", *SCENARIOS[3:], "--debug-single-value", "-o", str(out),
                      "--format", "md", cwd=directory)
     data = json.loads(Path(out).read_text())
     return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr,
             "scenarios": {s["name"]: s for s in data["scenarios"]}}
 
 
+@pytest.mark.e2e
 def test_a_failing_check_fails_only_its_scenario(run: dict) -> None:
     assert run["returncode"] == 1, run["stderr"]
     broken = run["scenarios"]["agent-run-broken"]
@@ -43,6 +44,7 @@ def test_a_failing_check_fails_only_its_scenario(run: dict) -> None:
         assert run["scenarios"][name]["details"]["network_events"] == []
 
 
+@pytest.mark.e2e
 def test_execution_scenarios_report_latency_and_allocations(run: dict) -> None:
     for name in ("agent-run-tool", "agent-run-stream"):
         metrics = run["scenarios"][name]["metrics"]
@@ -53,6 +55,7 @@ def test_execution_scenarios_report_latency_and_allocations(run: dict) -> None:
     assert tool["allocs_per_op"]["median"] > 0 and stream["allocs_per_op"]["median"] > 0
 
 
+@pytest.mark.e2e
 def test_concurrency_real_world_and_patterns_land_in_results_and_tables(run: dict) -> None:
     scenarios = run["scenarios"]
     matrix = scenarios["parallel-run"]["passes"]["concurrency"]["details"]

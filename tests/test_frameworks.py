@@ -146,6 +146,7 @@ def test_worker_environment_turns_every_peer_telemetry_off(monkeypatch: pytest.M
     assert env["AGNO_TELEMETRY"] == "false"
 
 
+@pytest.mark.e2e
 def test_broken_adapters_fail_their_scenarios(launched: dict[str, Any]) -> None:
     out = launched["broken_out"]
     result = launched["broken"].result()
@@ -159,6 +160,7 @@ def test_broken_adapters_fail_their_scenarios(launched: dict[str, Any]) -> None:
         assert not scenario.metrics, name  # nothing timed on the error path
 
 
+@pytest.mark.e2e
 def test_quick_suite_runs_every_adapter_and_builds_the_table(launched: dict[str, Any]) -> None:
     """Every adapter's scenarios (QUICK) through the real harness at tiny counts; Agno's cold imports too."""
     names, out = QUICK, launched["quick_out"]

@@ -44,6 +44,7 @@ def _run_probed(cost_dir: ScenarioDir, name: str, operation: str, body: str) -> 
 
 
 @needs_netns
+@pytest.mark.e2e
 def test_timing_children_carry_no_hook_and_the_check_run_does(cost_dir: ScenarioDir) -> None:
     probes, out = _run_probed(cost_dir, "probe", "harness_cost_ops:probes_harness", TIMING_ONLY)
     hooked = [p for p in probes if p["hook_saw_event"]]
@@ -63,10 +64,11 @@ def test_timing_children_carry_no_hook_and_the_check_run_does(cost_dir: Scenario
 
 
 @needs_netns
+@pytest.mark.e2e
 def test_audited_events_per_op_are_counted_exactly(cost_dir: ScenarioDir) -> None:
     cost_dir.write("ids", "harness_cost_ops:calls_id_1000_times", body=TIMING_ONLY)
     out = cost_dir.path / "out.json"
-    result = run_cli("run", "ids.toml", "--quick", "-o", str(out), cwd=cost_dir.path)
+    result = run_cli("run", "ids.toml", "--debug-single-value", "-o", str(out), cwd=cost_dir.path)
     assert result.returncode == 0, result.stderr
     details = json.loads(out.read_text())["scenarios"][0]["details"]
     assert details["audited_events_per_op"] == 1000.0
@@ -80,7 +82,7 @@ def test_a_late_swallowed_attempt_is_caught_by_the_namespace(cost_dir: ScenarioD
     """The check run sees nothing (the op tries only after ten calls); the namespace sees the timing."""
     cost_dir.write("late", "harness_cost_ops:connects_late_and_swallows_it", body=TIMING_ONLY)
     out = cost_dir.path / "out.json"
-    result = run_in_netns("run", "late.toml", "--quick", "-o", str(out), cwd=cost_dir.path)
+    result = run_in_netns("run", "late.toml", "--debug-single-value", "-o", str(out), cwd=cost_dir.path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     scenario = json.loads(out.read_text())["scenarios"][0]
@@ -88,11 +90,13 @@ def test_a_late_swallowed_attempt_is_caught_by_the_namespace(cost_dir: ScenarioD
     assert "network namespace" in scenario["error"]
 
 
+@pytest.mark.e2e
 def test_without_a_namespace_the_hook_stays_and_the_table_says_what_it_costs(cost_dir: ScenarioDir) -> None:
     """As for a user who is not root: the hook guards measurement, and the results say what it cost."""
     cost_dir.write("ids", "harness_cost_ops:calls_id_1000_times", body=TIMING_ONLY)
     out = cost_dir.path / "out.json"
-    plain = run_cli("run", "ids.toml", "--quick", "-o", str(out), cwd=cost_dir.path, env={"AGNOBENCH_NETNS": "0"})
+    plain = run_cli("run", "ids.toml", "--debug-single-value", "-o", str(out), cwd=cost_dir.path,
+                    env={"AGNOBENCH_NETNS": "0"})
     assert plain.returncode == 0, plain.stderr
     details = json.loads(out.read_text())["scenarios"][0]["details"]
     assert details["network_guard"]["audit_hook"] is True and details["network_guard"]["namespace"] is False
@@ -123,6 +127,7 @@ def test_count_events_gives_events_per_call() -> None:
     assert proc.stdout.strip() == "(7.0, {'agnobench.test.seven': 7.0})", proc.stderr
 
 
+@pytest.mark.e2e
 def test_every_measuring_process_runs_the_threads_the_op_starts(cost_dir: ScenarioDir) -> None:
     """An op whose first call starts a thread (CrewAI's event loop): no fork may run it without that thread."""
     probes, out = _run_probed(cost_dir, "handler", "harness_cost_ops:hands_events_to_a_thread",

@@ -135,10 +135,11 @@ def test_compare_html_opens_offline_in_chromium(tmp_path: Path) -> None:
     _assert_clean(out, min_charts=1)
 
 
+@pytest.mark.e2e
 def test_run_html_from_a_real_run(tmp_path: Path) -> None:
     _browser_or_skip()
     out = tmp_path / "run.html"
-    result = run_cli("run", "python-floor", "--quick", "-o", str(tmp_path / "r.json"), "--html", str(out),
+    result = run_cli("run", "python-floor", "--debug-single-value", "-o", str(tmp_path / "r.json"), "--html", str(out),
                      cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "python-floor" in out.read_text(encoding="utf-8")

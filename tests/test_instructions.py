@@ -22,7 +22,7 @@ from agnobench.passes.instructions.engine import (INSTALL_HINT, InstructionCount
                                             samples_from_dumps)
 from agnobench.passes.instructions.child import Layouts, plan_counts
 from agnobench.scenario import load_scenario
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 needs_valgrind = pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind not installed")
 
@@ -99,6 +99,7 @@ def test_child_environment_is_fixed_and_small(monkeypatch: pytest.MonkeyPatch) -
     assert env["AGNOBENCH_TEST_WORK"] == "7" and "SOME_CI_VARIABLE" not in env
 
 
+@pytest.mark.e2e
 def test_missing_valgrind_is_one_line_and_exit_2(scenario_dir: ScenarioDir, tmp_path: Path) -> None:
     scenario_dir.write("k", "calib_ops:noop")
     empty = tmp_path / "empty-path"
@@ -162,6 +163,7 @@ def counted(scenario_dir: ScenarioDir, work: int, out: str, *flags: str) -> dict
 
 
 @needs_valgrind
+@pytest.mark.e2e
 def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
     scenario_dir.write("spin", "work_ops:spin")
@@ -182,16 +184,18 @@ def test_instruction_counts_repeat_scale_and_gate(scenario_dir: ScenarioDir) -> 
     # (the call around the loop is small; early iterations are a little cheaper: small ints are cached)
     assert 0.9 < a["median"] / (1000 * per_iteration) < 1.1
     # and the gate sees a 0.5 % change with its default instruction threshold, and nothing in identical code
-    changed = run_cli("compare", "a.json", "c.json", "--format", "json", cwd=scenario_dir.path)
+    changed = run_cli_in_process("compare", "a.json", "c.json", "--format", "json", cwd=scenario_dir.path)
     assert changed.returncode == 1, changed.stdout
     row = changed.json()["comparisons"][0]
     assert row["metric"] == "instructions_per_op" and row["verdict"] == "regression"
     assert 0.4 < row["change_pct"] < 0.6  # 5 of 1000 iterations: about 0.5 %
-    same = run_cli("compare", "a.json", "b.json", "--metric", "instructions_per_op", cwd=scenario_dir.path)
+    same = run_cli_in_process("compare", "a.json", "b.json", "--metric", "instructions_per_op",
+                              cwd=scenario_dir.path)
     assert same.returncode == 0, same.stdout
 
 
 @needs_valgrind
+@pytest.mark.e2e
 def test_all_scenarios_counted_in_one_process_and_a_crash_loses_only_itself(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
     scenario_dir.write("spin", "work_ops:spin")

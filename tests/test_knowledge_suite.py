@@ -53,6 +53,7 @@ def test_growth_verdicts_on_known_curves() -> None:
         growth_verdict([1000], [1.0])
 
 
+@pytest.mark.e2e
 def test_bad_store_name_is_bad_input(tmp_path: Path) -> None:
     scenario = tmp_path / "bad.toml"
     scenario.write_text(HEAD.format(name="bad", pass_name="corpus_growth", store="pinecone"))
@@ -62,6 +63,7 @@ def test_bad_store_name_is_bad_input(tmp_path: Path) -> None:
 
 
 @needs_stores
+@pytest.mark.e2e
 def test_the_knowledge_passes_on_real_stores(tmp_path: Path) -> None:
     for name, (pass_name, store, params) in SCENARIOS.items():
         (tmp_path / f"{name}.toml").write_text(HEAD.format(name=name, pass_name=pass_name, store=store) + params)

@@ -6,6 +6,8 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 from agnobench.compare import compare_results
 from agnobench.packages import package_changes, package_versions, record_packages
 from conftest import ScenarioDir, run_cli
@@ -36,10 +38,11 @@ def test_compare_names_changed_packages_beside_the_verdict() -> None:
     assert comparison.to_dict()["environment_changes"] == ["pydantic 2.14.4 → 2.12.5"]
 
 
+@pytest.mark.e2e
 def test_a_run_records_what_the_op_imported(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("imports-tabulate", "calib_ops:parse_with_tabulate", body='[measure]\npasses = ["memory"]\n')
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", "imports-tabulate.toml", "--quick", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", "imports-tabulate.toml", "--debug-single-value", "-o", str(out), cwd=scenario_dir.path)
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     (entry,) = data["scenarios"]

@@ -120,8 +120,10 @@ _OWNER = textwrap.dedent("""
 
 
 def _start_owner() -> tuple[subprocess.Popen[str], Path, int]:
+    # SIGINT at its default in the owner, as in a terminal: a shell's background job (`pytest &`, CI started that
+    # way) has it ignored, and a child inherits that, so Ctrl-C would never reach the context manager
     owner = subprocess.Popen([sys.executable, "-c", _OWNER], stdout=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert owner.stdout is not None
     root, pid = owner.stdout.readline().split()
     return owner, Path(root), int(pid)
@@ -200,6 +202,7 @@ def _wait_for_server(root: Path, timeout: float = 60.0) -> set[Path]:
 
 
 @needs_postgres
+@pytest.mark.e2e
 def test_a_scenario_that_times_out_leaves_no_server(tmp_path: Path, private_tmp: Path) -> None:
     """The worker is SIGKILLed with its group at its timeout: the server and its directory still go."""
     # Not --quick: its rule cuts growth_turns to a few, and a fast machine finishes them inside the timeout.
@@ -217,6 +220,7 @@ def test_a_scenario_that_times_out_leaves_no_server(tmp_path: Path, private_tmp:
 
 
 @needs_postgres
+@pytest.mark.e2e
 def test_ctrl_c_during_a_run_leaves_no_server(tmp_path: Path, private_tmp: Path) -> None:
     run = subprocess.Popen([sys.executable, "-m", "agnobench", "run", str(_long_growth(tmp_path, 120)), "--quick",
                             "-o", str(tmp_path / "r.json")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -33,6 +33,7 @@ def cpu_scenario(scenario_dir: ScenarioDir) -> ScenarioDir:
     return scenario_dir
 
 
+@pytest.mark.e2e
 def test_cpu_profile_writes_parsable_artifacts_and_finds_the_hot_function(cpu_scenario: ScenarioDir) -> None:
     out = cpu_scenario.path / "cpu"
     result = run_cli("profile", "--cpu", "busy.toml", "--quick", "-o", str(out), cwd=cpu_scenario.path)
@@ -59,6 +60,7 @@ def test_cpu_profile_writes_parsable_artifacts_and_finds_the_hot_function(cpu_sc
         assert str(out / name) in tail
 
 
+@pytest.mark.e2e
 def test_missing_py_spy_is_one_line_and_exit_2(cpu_scenario: ScenarioDir) -> None:
     missing = cpu_scenario.path / "no-such-dir" / "py-spy"
     result = run_cli("profile", "--cpu", "busy.toml", "--quick", "-o", "cpu", cwd=cpu_scenario.path,
@@ -70,6 +72,7 @@ def test_missing_py_spy_is_one_line_and_exit_2(cpu_scenario: ScenarioDir) -> Non
     assert not (cpu_scenario.path / "cpu").exists() or not any((cpu_scenario.path / "cpu").iterdir())
 
 
+@pytest.mark.e2e
 def test_py_spy_without_ptrace_rights_is_one_line_and_exit_2(cpu_scenario: ScenarioDir) -> None:
     fake = cpu_scenario.path / "py-spy"
     fake.write_text(f"#!{sys.executable}\nimport sys\n"
@@ -84,6 +87,7 @@ def test_py_spy_without_ptrace_rights_is_one_line_and_exit_2(cpu_scenario: Scena
     assert "ptrace" in result.stderr and "SYS_PTRACE" in result.stderr
 
 
+@pytest.mark.e2e
 def test_failing_scenario_under_py_spy_is_its_own_error(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("boom", "calib_ops:raises")
     result = run_cli("profile", "--cpu", "boom.toml", "--quick", "-o", "cpu", cwd=scenario_dir.path)
@@ -92,6 +96,7 @@ def test_failing_scenario_under_py_spy_is_its_own_error(scenario_dir: ScenarioDi
     assert "Traceback" not in result.stderr and "py-spy" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_duration_must_be_positive(cpu_scenario: ScenarioDir) -> None:
     result = run_cli("profile", "--cpu", "busy.toml", "--duration", "0", cwd=cpu_scenario.path)
     assert result.returncode == 2

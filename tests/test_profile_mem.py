@@ -18,7 +18,7 @@ import memray
 import pytest
 
 import calib_ops
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 REPO = Path(__file__).resolve().parent.parent
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
@@ -44,6 +44,7 @@ def _summary(out: Path) -> dict[str, Any]:
     return json.loads((out / "summary.json").read_text())
 
 
+@pytest.mark.e2e
 def test_known_allocations_sites_and_artifacts(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("k-objects", "calib_ops:k_objects")
     result, out = _profile(scenario_dir, "k-objects")
@@ -79,6 +80,7 @@ def test_known_allocations_sites_and_artifacts(scenario_dir: ScenarioDir) -> Non
     assert stats["total_num_allocations"] == summary["capture_allocations"]
 
 
+@pytest.mark.e2e
 def test_retained_bytes_are_the_held_results(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("known-size", "calib_ops:bytearray_1000")
     result, out = _profile(scenario_dir, "known-size")
@@ -89,6 +91,7 @@ def test_retained_bytes_are_the_held_results(scenario_dir: ScenarioDir) -> None:
     assert "bytearray_1000" in (out / "leaks.html").read_text()
 
 
+@pytest.mark.e2e
 def test_profiler_frames_are_left_out_of_figures_and_sites(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("calls", "calib_ops:calls_only")
     result, out = _profile(scenario_dir, "calls")
@@ -101,6 +104,7 @@ def test_profiler_frames_are_left_out_of_figures_and_sites(scenario_dir: Scenari
     assert all(abs(row["allocs_per_op"]) < 0.05 for row in calib_rows), calib_rows
 
 
+@pytest.mark.e2e
 def test_allocs_per_op_agree_with_agnobench_run(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("agent", "agnobench.adapters.agno.creation:create_simple",
                        body='setup = "agnobench.adapters.agno.creation:shared_parts"\n[measure]\npasses = ["memory"]\n')
@@ -122,6 +126,7 @@ def test_allocs_per_op_agree_with_agnobench_run(scenario_dir: ScenarioDir) -> No
     assert next(row for row in summary["origins"] if row["name"] == "agno")["share_of_bytes"] > 0.5
 
 
+@pytest.mark.e2e
 def test_scenario_that_fails_is_one_line_and_exit_1(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("boom", "calib_ops:raises")
     result, out = _profile(scenario_dir, "boom")
@@ -140,12 +145,15 @@ def test_scenario_that_fails_is_one_line_and_exit_1(scenario_dir: ScenarioDir) -
     (("profile", "--mem", "missing.toml"), "no such scenario file"),
 ])
 def test_bad_usage_is_one_line_and_exit_2(args: tuple[str, ...], message: str, tmp_path: Path) -> None:
-    result = run_cli(*args, cwd=tmp_path)
+    # in this process but for the first case, which keeps the subprocess: exit 2, one line, no traceback end to end
+    cli = run_cli if args == ("profile", "python-floor") else run_cli_in_process
+    result = cli(*args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and result.stderr.strip().count("\n") == 0
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_unimportable_operation_is_bad_input(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("typo", "calib_ops:no_such_function")
     result, _ = _profile(scenario_dir, "typo")
@@ -153,6 +161,7 @@ def test_unimportable_operation_is_bad_input(scenario_dir: ScenarioDir) -> None:
     assert "operation" in result.stderr and result.stderr.strip().count("\n") == 0
 
 
+@pytest.mark.e2e
 def test_default_directory_is_under_results_and_ignored_by_git(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("floor", "calib_ops:noop")
     result = run_cli("profile", "--mem", "floor.toml", "--quick", cwd=scenario_dir.path)

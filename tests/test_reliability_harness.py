@@ -77,6 +77,7 @@ def ops_dir(scenario_dir: ScenarioDir) -> ScenarioDir:
 
 # ---- case 1: a worker's whole life is bounded, interpreter exit included ------------------------------
 
+@pytest.mark.e2e
 def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: ScenarioDir, tmp_path: Path) -> None:
     # The thread starts in setup: the worker never calls the op itself (its forks do), so setup is what runs there.
     ops_dir.write("thread", "harness_ops:returns_its_state",
@@ -84,7 +85,7 @@ def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: Scenario
     ops_dir.write("after", "calib_ops:bytearray_1000", body=MEMORY_ONLY)
     marker = tmp_path / "mark"
     out = ops_dir.path / "out.json"
-    result = run_cli("run", "thread.toml", "after.toml", "--quick", "-o", str(out), cwd=ops_dir.path,
+    result = run_cli("run", "thread.toml", "after.toml", "--debug-single-value", "-o", str(out), cwd=ops_dir.path,
                      env={"AGNOBENCH_TEST_MARKER": str(marker)}, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -100,6 +101,7 @@ def test_a_thread_left_running_by_the_op_does_not_hang_the_run(ops_dir: Scenario
 # ---- case 2: workers die with their parent, on every exit path -----------------------------------------
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGKILL, -9)])
+@pytest.mark.e2e
 def test_workers_and_their_children_die_with_agnobench(ops_dir: ScenarioDir, tmp_path: Path, sig: int,
                                                        code: int) -> None:
     ops_dir.write("fine", "calib_ops:bytearray_1000", body=MEMORY_ONLY)
@@ -107,8 +109,9 @@ def test_workers_and_their_children_die_with_agnobench(ops_dir: ScenarioDir, tmp
     marker = tmp_path / "mark"
     case = uuid.uuid4().hex
     out = ops_dir.path / "out.json"
-    proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", "fine.toml", "hangs.toml", "--quick",
-                             "-o", str(out)], cwd=ops_dir.path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "agnobench", "run", "fine.toml", "hangs.toml",
+                             "--debug-single-value", "-o", str(out)], cwd=ops_dir.path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "AGNOBENCH_TEST_MARKER": str(marker), "COLUMNS": "200",
                                             MARKER: case})
     try:
@@ -152,13 +155,15 @@ def run_in_netns(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @needs_netns
+@pytest.mark.e2e
 def test_connections_from_subprocesses_and_native_code_fail_the_scenario(ops_dir: ScenarioDir) -> None:
     names = {"from-subprocess": "connects_from_a_subprocess", "through-ctypes": "connects_through_ctypes",
              "in-python": "connects_in_python", "loopback": "serves_on_loopback"}
     for name, function in names.items():
         ops_dir.write(name, f"harness_ops:{function}", body=MEMORY_ONLY)
     out = ops_dir.path / "out.json"
-    result = run_in_netns("run", *[f"{n}.toml" for n in names], "--quick", "-o", str(out), cwd=ops_dir.path)
+    result = run_in_netns("run", *[f"{n}.toml" for n in names], "--debug-single-value", "-o", str(out),
+                          cwd=ops_dir.path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     scenarios = {s["name"]: s for s in json.loads(out.read_text())["scenarios"]}
@@ -191,19 +196,21 @@ def test_guard_refuses_python_calls_before_the_system_call(tmp_path: Path) -> No
 
 # ---- the worker-side small ones --------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_async_setup_is_awaited(ops_dir: ScenarioDir) -> None:
     ops_dir.write("async-setup", "harness_ops:uses_async_state",
                   body='setup = "harness_ops:async_setup"\n' + MEMORY_ONLY)
     out = ops_dir.path / "out.json"
-    result = run_cli("run", "async-setup.toml", "--quick", "-o", str(out), cwd=ops_dir.path)
+    result = run_cli("run", "async-setup.toml", "--debug-single-value", "-o", str(out), cwd=ops_dir.path)
     assert result.returncode == 0, result.stderr
     assert json.loads(out.read_text())["scenarios"][0]["status"] == "ok"
 
 
+@pytest.mark.e2e
 def test_failed_network_scenario_carries_its_network_events(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("raw-socket", "calib_ops:opens_socket", body=MEMORY_ONLY)  # refused before connect()
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", "raw-socket.toml", "--quick", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", "raw-socket.toml", "--debug-single-value", "-o", str(out), cwd=scenario_dir.path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     failed = json.loads(out.read_text())["scenarios"][0]
     assert failed["status"] == "failed"

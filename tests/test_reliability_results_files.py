@@ -25,9 +25,10 @@ from reliability import assert_clean, run_marked
 FAST = '[measure]\npasses = ["memory"]\n'
 
 
+@pytest.mark.e2e
 def test_two_runs_started_in_the_same_second_keep_both_files(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("fast", "calib_ops:noop", body=FAST)
-    procs = [subprocess.Popen([sys.executable, "-m", "agnobench", "run", "fast.toml", "--quick"],
+    procs = [subprocess.Popen([sys.executable, "-m", "agnobench", "run", "fast.toml", "--debug-single-value"],
                               cwd=scenario_dir.path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
              for _ in range(3)]
     errors = [p.communicate(timeout=300)[1] for p in procs]
@@ -91,6 +92,7 @@ def test_a_concurrent_reader_never_sees_a_torn_file(tmp_path: Path, monkeypatch:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.json"]  # no temporary file left
 
 
+@pytest.mark.e2e
 def test_files_are_0666_minus_the_umask_like_any_other(tmp_path: Path, scenario_dir: ScenarioDir) -> None:
     old = os.umask(0o022)
     try:
@@ -102,7 +104,7 @@ def test_files_are_0666_minus_the_umask_like_any_other(tmp_path: Path, scenario_
     assert oct((tmp_path / "a.json").stat().st_mode & 0o777) == oct(0o644)
     assert oct((tmp_path / "b.json").stat().st_mode & 0o777) == oct(0o600)  # a strict umask is respected
     scenario_dir.write("fast", "calib_ops:noop", body=FAST)
-    result = run_marked("run", "fast.toml", "--quick", cwd=scenario_dir.path)
+    result = run_marked("run", "fast.toml", "--debug-single-value", cwd=scenario_dir.path)
     assert_clean(result, 0, scenario_dir.path)
     modes = {p.name: p.stat().st_mode & 0o777 for p in (scenario_dir.path / "results").iterdir()}
     expected = 0o666 & ~old

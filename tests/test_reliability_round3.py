@@ -61,6 +61,7 @@ def _leftovers(tmp: Path) -> list[str]:
 
 # ---- D1: text reaches the terminal as written, never as rich markup ------------------------------------
 
+@pytest.mark.e2e
 def test_markup_shaped_errors_and_paths_are_printed_as_written(ops: ScenarioDir) -> None:
     ops.write("bracketed", "round3_ops:raises_bracketed", body=MEMORY_ONLY)
     ops.write("after", "calib_ops:noop", body=MEMORY_ONLY)
@@ -72,7 +73,7 @@ def test_markup_shaped_errors_and_paths_are_printed_as_written(ops: ScenarioDir)
     assert "cannot read [/etc/app.conf] [bold]x[/bold] :x:" in result.stdout  # the table, verbatim
     assert f"Results written to {out}" in result.stderr.replace("\n", "")
 
-    compared = run_marked("compare", str(out), str(out), cwd=ops.path)
+    compared = run_marked("compare", str(out), str(out), cwd=ops.path, in_process=True)
     assert_clean(compared, 0, ops.path)
     assert str(out) in compared.stdout.replace("\n", "")
 
@@ -89,22 +90,24 @@ def test_help_keeps_its_square_brackets() -> None:
 @needs_cgroup
 @pytest.mark.parametrize("fresh", [False, True], ids=["forked", "fresh"])
 @pytest.mark.parametrize("op", ["starts_a_helper", "starts_a_new_session"])
+@pytest.mark.e2e
 def test_no_process_a_scenario_started_outlives_it(ops: ScenarioDir, fresh: bool, op: str) -> None:
     ops.write("starter", f"round3_ops:{op}", body=MEMORY_ONLY)
     ops.write("after", "calib_ops:noop", body=MEMORY_ONLY)
     out = ops.path / "out.json"
-    result = run_marked("run", "starter.toml", "after.toml", "--quick", "-o", str(out),
+    result = run_marked("run", "starter.toml", "after.toml", "--debug-single-value", "-o", str(out),
                         *(["--fresh-workers"] if fresh else []), cwd=ops.path)
     assert_clean(result, 0, ops.path)  # asserts that no process with the run's marker is left
     details = _scenarios(out)["starter"]["details"]
     assert details["containment"] == "cgroup"
 
 
+@pytest.mark.e2e
 def test_without_a_cgroup_a_forked_workers_helpers_still_go(ops: ScenarioDir) -> None:
     """D2 in the fallback: the worker's session is killed even once the worker itself has exited."""
     ops.write("starter", "round3_ops:starts_a_helper", body=MEMORY_ONLY)
     out = ops.path / "out.json"
-    result = run_marked("run", "starter.toml", "--quick", "-o", str(out), cwd=ops.path,
+    result = run_marked("run", "starter.toml", "--debug-single-value", "-o", str(out), cwd=ops.path,
                         env={containment.DISABLE_ENV: "1"})
     assert_clean(result, 0, ops.path)
     details = _scenarios(out)["starter"]["details"]
@@ -113,6 +116,7 @@ def test_without_a_cgroup_a_forked_workers_helpers_still_go(ops: ScenarioDir) ->
 
 
 @needs_cgroup
+@pytest.mark.e2e
 def test_a_sigkilled_agnobench_leaves_no_new_session_behind(ops: ScenarioDir, tmp_path: Path) -> None:
     ops.write("hangs", "round3_ops:hangs_after_a_new_session", body=MEMORY_ONLY + "timeout_s = 300\n")
     marker, case = tmp_path / "started", uuid.uuid4().hex
@@ -148,6 +152,7 @@ def test_without_a_cgroup_the_results_say_so(monkeypatch: pytest.MonkeyPatch) ->
 # ---- D3, D13, D15: the service server ------------------------------------------------------------------
 
 @needs_cgroup
+@pytest.mark.e2e
 def test_a_process_the_app_starts_in_the_server_goes_with_it(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:app_with_a_helper", suite="service", body=SERVICE)
     out = ops.path / "out.json"
@@ -157,6 +162,7 @@ def test_a_process_the_app_starts_in_the_server_goes_with_it(ops: ScenarioDir) -
 
 
 @needs_cgroup
+@pytest.mark.e2e
 def test_a_process_the_app_starts_goes_when_the_scenario_times_out(ops: ScenarioDir) -> None:
     body = SERVICE.replace("duration_s = 0.3", "duration_s = 60").replace("[measure]\n", "[measure]\ntimeout_s = 8\n")
     ops.write("svc", "round3_ops:app_with_a_helper", suite="service", body=body)
@@ -166,6 +172,7 @@ def test_a_process_the_app_starts_goes_when_the_scenario_times_out(ops: Scenario
     assert "timed out" in _scenarios(out)["svc"]["error"]
 
 
+@pytest.mark.e2e
 def test_a_factory_that_returns_no_app_is_named(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:not_an_app", suite="service", body=SERVICE)
     out = ops.path / "out.json"
@@ -175,6 +182,7 @@ def test_a_factory_that_returns_no_app_is_named(ops: ScenarioDir) -> None:
     assert "round3_ops:not_an_app returned dict, not an ASGI app" in error and "\n" not in error
 
 
+@pytest.mark.e2e
 def test_a_server_that_fails_to_start_gives_one_line_and_its_output_in_the_details(ops: ScenarioDir) -> None:
     ops.write("svc", "round3_ops:fails_in_the_server", suite="service", body=SERVICE)
     out = ops.path / "out.json"
@@ -186,6 +194,7 @@ def test_a_server_that_fails_to_start_gives_one_line_and_its_output_in_the_detai
     assert 'raise RuntimeError("the app cannot start in the server")' in scenario["details"]["worker_output"]
 
 
+@pytest.mark.e2e
 def test_a_uvicorn_worker_restarted_under_load_fails_the_level(ops: ScenarioDir, tmp_path: Path) -> None:
     ops.write("svc", "round3_ops:app_losing_a_worker", suite="service",
               body=SERVICE + "uvicorn_workers = [2]\n")
@@ -226,7 +235,7 @@ def test_pages_keep_script_shaped_data_inert(tmp_path: Path, command: str) -> No
     results = _evil_results(tmp_path / "evil.json")
     page = tmp_path / "page.html"
     args = [str(results), str(results)] if command == "compare" else [str(results)]
-    result = run_marked(command, *args, "--html", str(page), cwd=tmp_path)
+    result = run_marked(command, *args, "--html", str(page), cwd=tmp_path, in_process=True)  # reads files only
     assert result.returncode == 0, result.stderr
     _assert_inert(page.read_text())
 
@@ -260,7 +269,7 @@ def test_chromium_runs_no_script_from_the_data(tmp_path: Path, command: str) -> 
         page.write_text(render_run_html(load_results(results), RUNS))
     else:
         args = [str(results), str(results)] if command == "compare" else [str(results)]
-        assert run_marked(command, *args, "--html", str(page), cwd=tmp_path).returncode == 0
+        assert run_marked(command, *args, "--html", str(page), cwd=tmp_path, in_process=True).returncode == 0
     flags = [f for f in FLAGS if not f.startswith("--remote-debugging")]
     profile = tmp_path / "chromium-profile"
     dom = subprocess.run([chromium, *flags, f"--user-data-dir={profile}", "--virtual-time-budget=15000",
@@ -311,7 +320,8 @@ def test_readers_refuse_bad_files_with_one_line(tmp_path: Path, kind: str, words
     good = _evil_results(tmp_path / "good.json")
     args = {"report": [str(bad)], "compare": [str(good), str(bad)], "history": [str(bad)],
             "merge": [str(good), str(bad), "-o", str(tmp_path / "merged.json")]}[command]
-    result = run_marked(command, *args, cwd=tmp_path, timeout=60)
+    # in this process but for the first case, which keeps the subprocess: exit 2, one line, no traceback end to end
+    result = run_marked(command, *args, cwd=tmp_path, timeout=60, in_process=(kind, command) != ("fifo", "report"))
     assert_clean(result, 2, tmp_path, one_line=True)
     assert error_line(result).startswith(f"error: {bad}: ") and words in error_line(result)
 
@@ -322,7 +332,7 @@ def test_history_of_a_directory_keeps_the_valid_files_beside_a_bad_one(tmp_path:
     _evil_results(runs / "good.json")
     _deep(runs)
     os.mkfifo(runs / "pipe.json")  # not a file: not even listed
-    result = run_marked("history", str(runs), "--format", "json", cwd=tmp_path)
+    result = run_marked("history", str(runs), "--format", "json", cwd=tmp_path, in_process=True)
     assert_clean(result, 0, tmp_path)
     history = json.loads(result.stdout)
     assert [Path(p["path"]).name for p in history["points"]] == ["good.json"]
@@ -390,6 +400,7 @@ def test_the_sweep_removes_directories_of_dead_owners_only(tmp_path: Path) -> No
     assert mine.exists() and foreign.exists()
 
 
+@pytest.mark.e2e
 def test_an_interrupted_run_leaves_no_temporary_directory(ops: ScenarioDir, tmp_path: Path) -> None:
     tmp = tmp_path / "tmp"
     env = _tmp_env(tmp)

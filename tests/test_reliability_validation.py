@@ -12,6 +12,9 @@ from conftest import ScenarioDir
 from reliability import assert_clean, error_line, run_marked
 
 FAST = '[measure]\npasses = ["memory"]\n'
+# Refused before any worker starts: the CLI runs in this process (tests/conftest.py:run_cli_in_process), except
+# the first case of each kind, which keeps the subprocess a user runs: exit 2, one line, no traceback end to end.
+END_TO_END = ("[measure]\ntimeout_s = nan\n", ("mod:VALUE", "operation"), "fifo")
 
 
 @pytest.mark.parametrize("body, field, words", [
@@ -33,7 +36,8 @@ FAST = '[measure]\npasses = ["memory"]\n'
 def test_bad_field_values_are_refused_at_load(scenario_dir: ScenarioDir, body: str, field: str, words: str) -> None:
     scenario_dir.write("good", "calib_ops:noop", body=FAST)
     scenario_dir.write("bad", "calib_ops:noop", body=body)
-    result = run_marked("run", "good.toml", "bad.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path)
+    result = run_marked("run", "good.toml", "bad.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path,
+                        in_process=body not in END_TO_END)
     assert_clean(result, 2, scenario_dir.path, one_line=True)
     line = error_line(result)
     assert line.startswith(f"error: bad.toml: {field}: ") and words in line, line
@@ -55,13 +59,15 @@ def test_a_reference_that_is_surely_not_callable_is_caught_before_any_scenario_r
     operation = reference if field == "operation" else "calib_ops:noop"
     extra = "" if field == "operation" else f'{field} = "{reference}"\n'
     scenario_dir.write("second", operation, body=extra + FAST)
-    result = run_marked("run", "first.toml", "second.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path)
+    result = run_marked("run", "first.toml", "second.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path,
+                        in_process=(reference, field) not in END_TO_END)
     assert_clean(result, 2, scenario_dir.path, one_line=True)
     assert error_line(result) == (f"error: second.toml: {field}: {reference!r} is not callable "
                                   f"({kind} in {scenario_dir.path / 'mod.py'}): point it at a function")
     assert not (scenario_dir.path / "out.json").exists()
 
 
+@pytest.mark.e2e
 def test_a_non_callable_found_only_in_the_worker_is_printed_once_and_the_others_kept(scenario_dir: ScenarioDir) -> None:
     (scenario_dir.path / "made.py").write_text("def _make():\n    return 42\nTHING = _make()\n")
     scenario_dir.write("fine", "calib_ops:noop", body=FAST)
@@ -87,7 +93,8 @@ def test_a_scenario_file_that_is_not_a_regular_file_is_refused_without_hanging(s
         selector, named = "./dir", "dir/b.toml"
     else:
         selector = named = "/dev/zero"
-    result = run_marked("run", selector, "--quick", "-o", "out.json", cwd=scenario_dir.path, timeout=60)
+    result = run_marked("run", selector, "--quick", "-o", "out.json", cwd=scenario_dir.path, timeout=60,
+                        in_process=kind not in END_TO_END)
     assert_clean(result, 2, scenario_dir.path, one_line=True)
     assert error_line(result).startswith(f"error: {named}: is ") and "must be a regular .toml file" in error_line(result)
     assert not Path(scenario_dir.path / "out.json").exists()
@@ -95,6 +102,6 @@ def test_a_scenario_file_that_is_not_a_regular_file_is_refused_without_hanging(s
 
 def test_a_suite_name_must_be_one_word(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("spaced", "calib_ops:noop", body=FAST, suite="my suite")
-    result = run_marked("run", "spaced.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path)
+    result = run_marked("run", "spaced.toml", "--quick", "-o", "out.json", cwd=scenario_dir.path, in_process=True)
     assert_clean(result, 2, scenario_dir.path, one_line=True)
     assert error_line(result).startswith("error: spaced.toml: suite: 'my suite' must be letters")

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import TESTS_DIR, ScenarioDir, run_cli
+from conftest import TESTS_DIR, ScenarioDir, run_cli, run_cli_in_process
 from service_checks import listening
 
 BUILTIN = 'generator = "builtin"\n'
@@ -50,14 +50,18 @@ def _scenario(scenario_dir: ScenarioDir, operation: str, params: str, measure: s
                               body=f'[measure]\npasses = ["service"]\n{measure}\n[measure.params]\n{params}')
 
 
-def _run(scenario: Path, *args: str, timeout: float = 120):  # type: ignore[no-untyped-def]
+def _run(scenario: Path, *args: str, timeout: float = 120, in_process: bool = False):  # type: ignore[no-untyped-def]
+    """``in_process``: bad input refused before anything starts, the CLI in this process (conftest)."""
     mark = f"AGNOBENCH_TEST_MARK={uuid.uuid4().hex}"
     out = scenario.parent / "out.json"
-    result = run_cli("run", str(scenario), "-o", str(out), "--format", "json", *args, cwd=scenario.parent,
-                     env={mark.split("=")[0]: mark.split("=")[1]}, timeout=timeout)
+    run_args = ("run", str(scenario), "-o", str(out), "--format", "json", *args)
+    env = {mark.split("=")[0]: mark.split("=")[1]}
+    result = (run_cli_in_process(*run_args, cwd=scenario.parent, env=env) if in_process
+              else run_cli(*run_args, cwd=scenario.parent, env=env, timeout=timeout))
     return result, out, mark.split("=")[1]
 
 
+@pytest.mark.e2e
 def test_a_service_run_measures_every_level_and_leaves_nothing(scenario_dir: ScenarioDir) -> None:
     result, out, mark = _run(_scenario(scenario_dir, "service_apps:echo_app", BUILTIN + PARAMS))
     assert result.returncode == 0, result.stderr
@@ -120,6 +124,7 @@ def test_quick_keeps_a_smoke_run_small() -> None:
     assert quick(ServiceParams(rates=(50.0, 100.0), capacity=False)).rates == (50.0,)
 
 
+@pytest.mark.e2e
 def test_a_server_that_answers_wrong_fails_the_scenario(scenario_dir: ScenarioDir) -> None:
     result, out, mark = _run(_scenario(scenario_dir, "service_apps:stale_app", BUILTIN + PARAMS))
     assert result.returncode == 1
@@ -129,6 +134,7 @@ def test_a_server_that_answers_wrong_fails_the_scenario(scenario_dir: ScenarioDi
     assert _none_left(mark)
 
 
+@pytest.mark.e2e
 def test_a_server_that_cannot_start_fails_with_its_output(scenario_dir: ScenarioDir) -> None:
     params = BUILTIN + PARAMS + 'app = "service_apps:broken_app"\n'
     result, out, mark = _run(_scenario(scenario_dir, "service_apps:echo_app", params))
@@ -138,6 +144,7 @@ def test_a_server_that_cannot_start_fails_with_its_output(scenario_dir: Scenario
     assert _none_left(mark)
 
 
+@pytest.mark.e2e
 def test_a_timeout_kills_worker_and_server(scenario_dir: ScenarioDir) -> None:
     params = BUILTIN + 'connections = [2]\nduration_s = 60\nwarmup_s = 0\nexpect_body = "echo: {token}"\n'
     scenario = _scenario(scenario_dir, "service_apps:echo_app", params, measure="timeout_s = 6")
@@ -161,7 +168,8 @@ def test_a_timeout_kills_worker_and_server(scenario_dir: ScenarioDir) -> None:
 ])
 def test_bad_input_stops_before_anything_starts(scenario_dir: ScenarioDir, operation: str, params: str,
                                                 field: str) -> None:
-    result, out, mark = _run(_scenario(scenario_dir, operation, params))
+    # in this process but for the first case, which keeps the subprocess: exit 2, no traceback end to end
+    result, out, mark = _run(_scenario(scenario_dir, operation, params), in_process=field != "operation")
     assert result.returncode == 2
     assert field in result.stderr and "Traceback" not in result.stderr
     assert not out.exists() or not json.loads(out.read_text())["scenarios"]
@@ -190,6 +198,7 @@ def _start_until(scenario: Path, mark: str, needle: str, limit_s: float):  # typ
     return proc
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_worker_server_and_generator(scenario_dir: ScenarioDir) -> None:
     import signal
 
@@ -222,6 +231,7 @@ def _devices() -> set[str]:
 
 
 @pytest.mark.skipif(__import__("importlib.util").util.find_spec("locust") is None, reason="needs agnobench[locust]")
+@pytest.mark.e2e
 def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_dir: ScenarioDir) -> None:
     import signal
 
@@ -250,6 +260,7 @@ def test_ctrl_c_during_a_locust_run_removes_its_namespaces_and_devices(scenario_
             proc.wait()
 
 
+@pytest.mark.e2e
 def test_run_generator_reaches_the_worker_and_locust_needs_its_extra(scenario_dir: ScenarioDir) -> None:
     params = 'generator = "wrk"\nconnections = [2]\nduration_s = 0.3\nwarmup_s = 0\ncapacity = false\n' \
              'expect_body = "echo: {token}"\n'
@@ -271,6 +282,7 @@ def test_run_generator_reaches_the_worker_and_locust_needs_its_extra(scenario_di
 @pytest.mark.skipif(shutil.which("unshare") is None or shutil.which("ip") is None,
                     reason="needs `unshare -n` (so no packet can leave) and `ip`")
 @pytest.mark.parametrize("netns", ["1", "0"])
+@pytest.mark.e2e
 def test_a_network_attempt_the_app_swallows_fails_the_scenario(scenario_dir: ScenarioDir, netns: str) -> None:
     """Issue 24, D8: in the worker's namespace the kernel counts the refused packet; without one
     (AGNOBENCH_NETNS=0) the server's audit hook refuses and names the call and reports it to the worker.

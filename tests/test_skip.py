@@ -11,7 +11,7 @@ from agnobench.compare.core import compare_results
 from agnobench.errors import InputError
 from agnobench.requirements import Requirements, parse_requirements, unavailable
 from agnobench.results import ResultsFile, ScenarioResult, Metric, load_results, save_results
-from conftest import ScenarioDir, run_cli
+from conftest import ScenarioDir, run_cli, run_cli_in_process
 
 MISSING = 'requires = { packages = ["agnobench-no-such-package"], extra = "nosuch" }\n'
 INSTALL = "pip install 'agnobench[nosuch]'"
@@ -39,10 +39,11 @@ def test_bad_requires_is_bad_input_naming_the_field(table: dict, field: str) -> 
     assert info.value.field == field
 
 
+@pytest.mark.e2e
 def test_run_skips_with_install_line_and_exit_zero(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("needs-nothing-here", "calib_ops:bytearray_1000", body=MISSING)
     out = scenario_dir.path / "out.json"
-    result = run_cli("run", "needs-nothing-here.toml", "--quick", "-o", str(out), cwd=scenario_dir.path)
+    result = run_cli("run", "needs-nothing-here.toml", "--debug-single-value", "-o", str(out), cwd=scenario_dir.path)
     assert result.returncode == 0, result.stderr
     assert "skipped" in result.stdout and INSTALL in result.stdout
     assert INSTALL in result.stderr  # the progress line says it too
@@ -90,6 +91,6 @@ def test_compare_ignores_skipped_on_either_side(tmp_path: Path) -> None:
     assert comparison.skipped == ["b", "c"]
     assert [s.name for s in comparison.scenarios] == ["a"]
     assert not comparison.failed and not comparison.only_baseline and not comparison.only_current
-    cli = run_cli("compare", str(tmp_path / "base.json"), str(tmp_path / "cur.json"))
+    cli = run_cli_in_process("compare", str(tmp_path / "base.json"), str(tmp_path / "cur.json"))
     assert cli.returncode == 0, cli.stderr
     assert "skipped" in cli.stdout + cli.stderr

@@ -50,6 +50,7 @@ def test_unknown_server_in_requires_is_bad_input(tmp_path: Path) -> None:
         load_scenario(path)
 
 
+@pytest.mark.e2e
 def test_unreachable_postgres_url_is_one_line_exit_2_without_the_password(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "agnobench", "run", "storage-growth-postgres", "--quick",
                            "--postgres-url", "postgresql://bob:hunter2@127.0.0.1:1/app", "-o", str(tmp_path / "r.json")],

@@ -27,7 +27,7 @@ from agnobench.core import registry
 from agnobench.reporters.hooks import scenario_chart_hooks, sections_hooks
 from agnobench.reporters.sections import build_sections
 from agnobench.results import load_results
-from conftest import TESTS_DIR, ScenarioDir, run_cli
+from conftest import TESTS_DIR, ScenarioDir, run_cli, run_cli_in_process
 
 TOY_SITE = TESTS_DIR / "toy_site"
 ENV = {"PYTHONPATH": os.pathsep.join(filter(None, [str(TOY_SITE), str(TESTS_DIR), os.environ.get("PYTHONPATH")]))}
@@ -80,11 +80,12 @@ def test_a_toy_pass_runs_end_to_end_through_worker_results_and_reporters(scenari
     finally:
         registry.forget()
 
-    exported = run_cli("export", "r.json", "--to", "go", cwd=scenario_dir.path, env=ENV)
+    exported = run_cli_in_process("export", "r.json", "--to", "go", cwd=scenario_dir.path, env=ENV)  # reads a file
     assert exported.returncode == 0, exported.stderr
     assert "toy-ns/op" in exported.stdout
 
 
+@pytest.mark.e2e
 def test_a_misspelt_toy_param_is_bad_input_with_a_suggestion(scenario_dir: ScenarioDir) -> None:
     scenario_dir.write("typo", "calib_ops:noop", body='[measure]\npasses = ["toy"]\n[measure.params]\ntoy_cals = 3\n')
     result = run_cli("run", "typo.toml", "--quick", cwd=scenario_dir.path, env=ENV)

@@ -40,13 +40,14 @@ def _identities(marker: Path) -> list[dict]:
 def _run_two(ops_dir: ScenarioDir, tmp_path: Path, *extra: str) -> tuple[list[dict], dict[str, dict]]:
     marker = tmp_path / "mark"
     out = ops_dir.path / "out.json"
-    result = run_cli("run", "one.toml", "two.toml", "--quick", "-o", str(out), *extra, cwd=ops_dir.path,
+    result = run_cli("run", "one.toml", "two.toml", "--debug-single-value", "-o", str(out), *extra, cwd=ops_dir.path,
                      env={"AGNOBENCH_TEST_MARKER": str(marker)}, timeout=300)
     assert result.returncode == 0, result.stderr
     scenarios = {s["name"]: s for s in json.loads(out.read_text())["scenarios"]}
     return _identities(marker), scenarios
 
 
+@pytest.mark.e2e
 def test_workers_are_forked_from_one_server_each_in_its_own_session_and_clean(ops_dir: ScenarioDir,
                                                                                 tmp_path: Path) -> None:
     identities, scenarios = _run_two(ops_dir, tmp_path)
@@ -61,6 +62,7 @@ def test_workers_are_forked_from_one_server_each_in_its_own_session_and_clean(op
     assert wait_dead([first["ppid"]]) == []  # the server is gone with the run
 
 
+@pytest.mark.e2e
 def test_fresh_workers_are_fresh_interpreters(ops_dir: ScenarioDir, tmp_path: Path) -> None:
     identities, scenarios = _run_two(ops_dir, tmp_path, "--fresh-workers")
     assert [scenarios[n]["details"]["worker_start"] for n in ("one", "two")] == [FRESH, FRESH]
@@ -122,6 +124,7 @@ def _hash_with_seed(seed: str) -> int:
     return int(out.stdout)
 
 
+@pytest.mark.e2e
 def test_workers_get_the_same_layout_in_every_run_unless_asked_for_a_random_one(ops_dir: ScenarioDir,
                                                                                   tmp_path: Path) -> None:
     for name in ("fixed", "seed7", "random"):

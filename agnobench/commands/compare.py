@@ -15,6 +15,7 @@ from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_c
 from agnobench.compare import ThresholdPolicy, compare_results
 from agnobench.compare.thresholds import DEFAULT_ALPHA, TimeMode
 from agnobench.core.metrics import INSTRUCTIONS_THRESHOLD_PCT, MEMORY_THRESHOLD_PCT, TIME_THRESHOLD_PCT
+from agnobench.debug_run import refuse_to_judge
 from agnobench.errors import InputError
 from agnobench.outputs import check_output_file
 from agnobench.reporters.compare_json import render_compare_json
@@ -40,7 +41,9 @@ def load_compared(path: Path) -> ResultsFile:
     if head.lstrip()[:1] not in (b"{", b"[") and _GO_BENCH_LINE.search(head):
         raise InputError(path, None, "is Go benchmark text, not an agnobench results file: convert it first "
                                      f"with `agnobench import-go {path} -o {path.stem}.json`")
-    return load_results(path)
+    results = load_results(path)
+    refuse_to_judge(path, results.settings)  # one value per pass is no measurement to judge
+    return results
 
 
 def parse_metric_thresholds(values: List[str]) -> dict[str, float]:

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stdout_console
+from agnobench.debug_run import NOTICE, is_debug_run
 from agnobench.errors import InputError
 from agnobench.inputfile import read_text
 from agnobench.interop.gobench import read_go_bench
@@ -79,6 +80,8 @@ def report(
         sys.stdout.write(render_report_markdown(side, go_python))
     else:
         render_report_table(side, go_python, stdout_console(), wide=wide)
+    for debug in (f for f in loaded if is_debug_run(f.results.settings)):
+        print(f"{debug.path}: {NOTICE}", file=sys.stderr)
     if html is not None:
         write_html(html, render_files_html(loaded, side, go_python))
         print(f"HTML report written to {html}", file=sys.stderr)

@@ -14,11 +14,12 @@ from rich.text import Text
 from agnobench.catalog import left_out_on_request, select
 from agnobench.commands._common import OutputFormat, fail_on_bad_input, stderr_console, stdout_console
 from agnobench.commands._run_output import RunOutput
+from agnobench.debug_run import NOTICE
 from agnobench.environment import describe
 from agnobench.errors import EXIT_BAD_INPUT, EXIT_FAILED, InputError
 from agnobench.harness import layout
 from agnobench.harness.signals import Interrupted, interruptible
-from agnobench.core.settings import DEFAULT, QUICK, MeasureSettings
+from agnobench.core.settings import DEBUG_ENV, MeasureSettings, for_run, mode_name
 from agnobench.measure.ablation import ablated
 from agnobench.passes.instructions.contract import NAME as INSTRUCTIONS
 from agnobench.passes.instructions.engine import find_valgrind
@@ -105,6 +106,10 @@ def run(
                    "None: the default suite (see `agnobench list`, marked '*')."),
     suite: List[str] = typer.Option([], "--suite", "-s", help="Run every scenario of this suite (repeatable)."),
     quick: bool = typer.Option(False, "--quick", "-q", help="Fewer processes and values: a smoke run, not a measurement."),
+    debug_single_value: bool = typer.Option(False, "--debug-single-value", envvar=DEBUG_ENV, show_envvar=True,
+                                            help="The least measuring that proves each pass's path (one process, "
+                                                 "one value; as pyperf's option): for tests, never a measurement; "
+                                                 "compare refuses its results file."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Results file (default: results/run-<time>.json)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="What to print on stdout."),
     fail_on_target: bool = typer.Option(False, "--fail-on-target", help="Exit 1 when a scenario misses a target."),
@@ -156,16 +161,16 @@ def run(
         require_plotly(html)  # before measuring: a missing extra must not cost a whole run
         check_output_file(html, "HTML report (--html)")
     postgres = _postgres_for(selected, postgres_url)
-    settings = QUICK if quick else DEFAULT
+    settings = for_run(quick, debug_single_value)
     ablated()  # an unknown layer in AGNOBENCH_ABLATE is bad input, before anything is measured
     layout.choose(hash_seed, random_layout)  # before describe(): the results file records it
     err = stderr_console()
     results_file = ResultsFile(environment=describe(), scenarios=[],
-                               settings={"mode": "quick" if quick else "full", **settings.to_dict(),
+                               settings={"mode": mode_name(settings), **settings.to_dict(),
                                          "argv": sys.argv[1:], "complete": False})
     out = RunOutput.prepare(output, results_file)  # a bad path is bad input before anything is measured
     path = out.path
-    err.print(f"agnobench: {len(selected)} scenario(s), {'quick' if quick else 'full'} mode → {path}")
+    err.print(f"agnobench: {len(selected)} scenario(s), {mode_name(settings)} mode → {path}")
     for left in left_out_on_request(selected, scenarios or [], suite):
         err.print(f"agnobench: left out {left.name}: on request only (run it by name): {left.on_request}",
                   markup=False)
@@ -174,7 +179,7 @@ def run(
                                                  BarColumn(),
                                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                                        transient=True) as progress:
-            _measure(selected, settings, quick, instructions, instructions_only, results_file, out, progress,
+            _measure(selected, settings, settings.quick, instructions, instructions_only, results_file, out, progress,
                      fresh_workers)
     except Interrupted as stop:
         _record_packages(results_file)
@@ -186,12 +191,15 @@ def run(
     _record_packages(results_file)
     path = out.finish(results_file)
 
+    notice = NOTICE if settings.debug_single_value else ""  # JSON says it in settings.debug_single_value
     if fmt is OutputFormat.json:
         sys.stdout.write(render_json(results_file))
     elif fmt is OutputFormat.md:
-        sys.stdout.write(render_markdown(results_file.scenarios))
+        sys.stdout.write(render_markdown(results_file.scenarios) + (f"\n{notice}\n" if notice else ""))
     else:
         render_table(results_file.scenarios, stdout_console(), wide=wide)
+        if notice:
+            stdout_console().print(notice, style="bold yellow")
     err.print(f"Results written to {path}")
     if html is not None:
         write_html(html, render_run_html(results_file, str(path)))

@@ -92,6 +92,8 @@ class PassPlugin(Generic[P, R]):
     - ``metrics``: metrics only this pass measures (shared ones live in
       :mod:`agnobench.core.metrics`); each is declared once, in one place.
     - ``quick``: the ``--quick`` rule, params -> smaller params.
+    - ``debug``: the ``--debug-single-value`` rule, applied after ``quick``: params -> the least that still
+      runs every step of the pass once (one round, one level, the smallest size); by default the quick params.
     - ``order``: its place among passes in reports and in the metric table.
     - ``preload``: the worker server imports its package's ``engine`` once a run,
       so each scenario's worker forks with it loaded (light engines most
@@ -114,6 +116,7 @@ class PassPlugin(Generic[P, R]):
     result: type[R]
     metrics: tuple[MetricInfo, ...] = ()
     quick: Callable[[P], P] = _same
+    debug: Callable[[P], P] = _same
     summary: str = ""
     order: int = 100
     once: bool = False

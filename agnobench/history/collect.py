@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
+from agnobench.debug_run import refuse_to_judge
 from agnobench.errors import InputError
 from agnobench.inputfile import read_bytes
 from agnobench.results import ResultsFile, load_results
@@ -109,6 +110,7 @@ def collect(paths: Sequence[Path]) -> Collected:
             continue
         try:
             results = load_results(path)
+            refuse_to_judge(path, results.settings)  # a trend is judged by the gate's rule: measurements only
         except InputError as exc:
             if explicit:
                 raise

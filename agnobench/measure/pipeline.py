@@ -20,8 +20,9 @@ import time
 from typing import Any, Callable
 
 from agnobench.core.params_schema import build_params
-from agnobench.core.plugin import PassContext, PassOutput
-from agnobench.core.registry import plugin, all_metrics, metric_info
+from agnobench.core.plugin import AnyPlugin, PassContext, PassOutput
+from agnobench.core.registry import all_metrics, metric_info, plugin
+from agnobench.core.settings import MeasureSettings
 from agnobench.core.pass_records import decode_details, encode_details
 from agnobench.results import Metric, PassRecord
 
@@ -33,8 +34,7 @@ def run_passes(scenario: Any, settings: Any, op: Callable[[], Any], hold: int,
     for name in scenario.measure.passes:
         p = plugin(name)
         params = scenario.measure.pass_params.get(name) or p.params()
-        if settings.quick:
-            params = p.quick(params)
+        params = reduced(p, params, settings)
         ctx = PassContext(name=scenario.name, op=op, settings=settings, params=params, hold=hold,
                           progress=progress)
         started = time.monotonic()
@@ -44,12 +44,20 @@ def run_passes(scenario: Any, settings: Any, op: Callable[[], Any], hold: int,
     return out
 
 
+def reduced(p: AnyPlugin, params: Any, settings: MeasureSettings) -> Any:
+    """A pass's params under the run's settings: its --quick rule, then its --debug-single-value rule."""
+    if settings.quick:
+        params = p.quick(params)
+    if settings.debug_single_value:
+        params = p.debug(params)
+    return params
+
+
 def run_pass(name: str, op: Callable[[], Any], settings: Any, hold: int = 10, **params: Any) -> PassOutput[Any]:
     """One pass on ``op`` in this process, params checked as the scenario loader does (tests, notebooks)."""
     p = plugin(name)
     typed = build_params(p.params, params, f"<{name} params>")
-    if settings.quick:
-        typed = p.quick(typed)
+    typed = reduced(p, typed, settings)
     return p.run(PassContext(name=name, op=op, settings=settings, params=typed, hold=hold))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agnobench.core.plugin import PassContext, PassOutput, PassPlugin
-from agnobench.passes.batch.contract import BatchParams, BatchResult, quick
+from agnobench.passes.batch.contract import BatchParams, BatchResult, debug, quick
 
 
 def _run(ctx: PassContext[BatchParams]) -> PassOutput[BatchResult]:
@@ -13,7 +13,7 @@ def _run(ctx: PassContext[BatchParams]) -> PassOutput[BatchResult]:
 
 
 PLUGIN = PassPlugin(
-    name="batch", preload=True, order=60, params=BatchParams, result=BatchResult, quick=quick,
+    name="batch", preload=True, order=60, params=BatchParams, result=BatchResult, quick=quick, debug=debug,
     run=_run,
     summary="N results built and held at once: measured totals, and the per-item curve over N",
 )

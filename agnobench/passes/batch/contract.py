@@ -63,3 +63,8 @@ class BatchResult(Model):
     rounds: int = 0
     curve: list[CurvePoint] = field(default_factory=list)
     verdict: BatchVerdict | None = None  # with two counts or more
+
+
+def debug(p: BatchParams) -> BatchParams:
+    """--debug-single-value: one round, the least that still runs every step once."""
+    return replace(p, batch_rounds=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agnobench.core.plugin import PassContext, PassOutput, PassPlugin
-from agnobench.passes.concurrency.contract import ConcurrencyParams, ConcurrencyResult, quick
+from agnobench.passes.concurrency.contract import ConcurrencyParams, ConcurrencyResult, debug, quick
 
 
 def _run(ctx: PassContext[ConcurrencyParams]) -> PassOutput[ConcurrencyResult]:
@@ -13,7 +13,8 @@ def _run(ctx: PassContext[ConcurrencyParams]) -> PassOutput[ConcurrencyResult]:
 
 
 PLUGIN = PassPlugin(
-    name="concurrency", preload=True, order=40, params=ConcurrencyParams, result=ConcurrencyResult, quick=quick,
+    name="concurrency", preload=True, order=40, params=ConcurrencyParams, result=ConcurrencyResult,
+    quick=quick, debug=debug,
     run=_run,
     summary="threads, processes and asyncio tasks at 1..N workers: speedup, and every answer checked",
 )

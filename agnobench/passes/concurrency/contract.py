@@ -117,3 +117,8 @@ class ConcurrencyResult(Model):
     crosstalk: int = 0
     control: Control = field(default_factory=Control)
     load_average_before: list[float] = field(default_factory=list)
+
+
+def debug(p: ConcurrencyParams) -> ConcurrencyParams:
+    """--debug-single-value: one round, the least that still runs every step once."""
+    return replace(p, rounds=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agnobench.core.plugin import PassContext, PassOutput, PassPlugin
-from agnobench.passes.variants.contract import VariantsParams, VariantsResult, quick
+from agnobench.passes.variants.contract import VariantsParams, VariantsResult, debug, quick
 
 
 def _run(ctx: PassContext[VariantsParams]) -> PassOutput[VariantsResult]:
@@ -13,7 +13,7 @@ def _run(ctx: PassContext[VariantsParams]) -> PassOutput[VariantsResult]:
 
 
 PLUGIN = PassPlugin(
-    name="variants", preload=True, order=50, params=VariantsParams, result=VariantsResult, quick=quick,
+    name="variants", preload=True, order=50, params=VariantsParams, result=VariantsResult, quick=quick, debug=debug,
     run=_run,
     summary="variants of one job timed interleaved, the subject against the baseline round by round",
 )

@@ -58,3 +58,8 @@ class VariantsResult(Model):
     calls_per_round: int = 0
     rounds: int = 0
     rows: list[VariantRow] = field(default_factory=list)
+
+
+def debug(p: VariantsParams) -> VariantsParams:
+    """--debug-single-value: one round, the least that still runs every step once."""
+    return replace(p, variant_rounds=1)
