@@ -75,3 +75,23 @@ def error_line(result: MarkedResult) -> str:
     """The last line on stderr: where the one-line error of bad input stands."""
     lines = result.stderr.strip().splitlines()
     return lines[-1] if lines else ""
+
+
+def alive(pid: int) -> bool:
+    """A process that exists and is not a zombie."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def wait_dead(pids: list[int], seconds: float = 15.0) -> list[int]:
+    """The pids still alive after up to ``seconds`` (the kernel needs a moment to deliver death signals)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = [pid for pid in pids if alive(pid)]
+        if not left:
+            return []
+        time.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]

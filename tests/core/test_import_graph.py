@@ -20,7 +20,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "agnobench"
+from conftest import TESTS_DIR
+
+PACKAGE = TESTS_DIR.parent / "agnobench"
 REFERENCE = re.compile(r"^(agnobench(?:\.\w+)+)(?::[\w.]+)?$")
 # Modules that import every pass package (or a module of each by convention) they find at run time.
 DISCOVERY = {"agnobench.core.registry": "", "agnobench.reporters.hooks": ".report|.charts",

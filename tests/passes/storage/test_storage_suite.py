@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTS_DIR
+
 from agnobench.adapters.storage import postgres_server as pg
 from agnobench.core.registry import plugin
 from agnobench.scenario import load_scenario
 
-SCENARIOS = sorted((Path(__file__).parent.parent / "scenarios" / "storage").glob("*.toml"))
+SCENARIOS = sorted((TESTS_DIR.parent / "scenarios" / "storage").glob("*.toml"))
 
 
 def test_every_storage_scenario_loads_and_its_passes_are_registered() -> None:

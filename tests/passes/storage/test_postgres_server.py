@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TESTS_DIR
+
 from agnobench.adapters.storage import postgres_server as pg
 
 needs_postgres = pytest.mark.skipif(pg.find_bindir() is None, reason="needs PostgreSQL's binaries: apt-get install postgresql")
@@ -188,7 +190,7 @@ def _our_dirs(root: Path) -> set[Path]:
 
 
 def _long_growth(tmp_path: Path, timeout_s: float) -> Path:
-    source = Path(__file__).parent.parent / "scenarios" / "storage" / "12-growth-postgres.toml"
+    source = TESTS_DIR.parent / "scenarios" / "storage" / "12-growth-postgres.toml"
     text = source.read_text().replace("timeout_s = 600", f"timeout_s = {timeout_s}").replace(
         "growth_turns = 100", "growth_turns = 100000")
     path = tmp_path / "long-growth.toml"

@@ -23,7 +23,7 @@ import pytest
 
 from agnobench.measure.netguard import is_local
 from conftest import TESTS_DIR, ScenarioDir, run_cli
-from reliability import MARKER, processes_with
+from reliability import MARKER, alive, processes_with, wait_dead
 
 MEMORY_ONLY = '[measure]\npasses = ["memory"]\n'
 
@@ -39,26 +39,6 @@ def _namespaces_available() -> bool:
 
 needs_netns = pytest.mark.skipif(not _namespaces_available(),
                                  reason="needs `unshare -n` (root or user namespaces) so no packet can leave")
-
-
-def alive(pid: int) -> bool:
-    """A process that exists and is not a zombie."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
-
-
-def wait_dead(pids: list[int], seconds: float = 15.0) -> list[int]:
-    """The pids still alive after up to ``seconds`` (the kernel needs a moment to deliver death signals)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        left = [pid for pid in pids if alive(pid)]
-        if not left:
-            return []
-        time.sleep(0.1)
-    return [pid for pid in pids if alive(pid)]
 
 
 def marked_pids(marker: Path) -> dict[str, list[int]]:

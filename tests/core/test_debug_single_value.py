@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import calib_ops
+from agnobench.core.model import Model
 from agnobench.core.plugin import PassOutput, PassPlugin
 from agnobench.measure.pipeline import reduced, run_pass
 from agnobench.core.settings import DEBUG_SINGLE_VALUE, DEFAULT, QUICK, for_run, mode_name
@@ -19,7 +20,12 @@ class _Params:
     calls: int = 100
 
 
-_PLUGIN = PassPlugin(name="toy", run=lambda ctx: PassOutput(), params=_Params,
+@dataclass
+class _Result(Model):
+    pass
+
+
+_PLUGIN = PassPlugin(name="toy", run=lambda ctx: PassOutput(), params=_Params, result=_Result,
                      quick=lambda p: replace(p, calls=p.calls // 10), debug=lambda p: replace(p, rounds=1))
 
 
@@ -37,7 +43,8 @@ def test_a_pass_gets_its_quick_rule_then_its_debug_rule() -> None:
     assert reduced(_PLUGIN, _Params(), DEFAULT) == _Params()
     assert reduced(_PLUGIN, _Params(), QUICK) == _Params(rounds=5, calls=10)
     assert reduced(_PLUGIN, _Params(), DEBUG_SINGLE_VALUE) == _Params(rounds=1, calls=10)
-    plain = PassPlugin(name="plain", run=lambda ctx: PassOutput(), params=_Params, quick=_PLUGIN.quick)
+    plain = PassPlugin(name="plain", run=lambda ctx: PassOutput(), params=_Params, result=_Result,
+                       quick=_PLUGIN.quick)
     assert reduced(plain, _Params(), DEBUG_SINGLE_VALUE) == _Params(rounds=5, calls=10)  # no rule: quick's params
 
 

@@ -19,7 +19,7 @@ from agnobench.ab.sides import Side, SideKind
 from agnobench.scenario import load_scenario
 from conftest import ScenarioDir, run_cli
 from reliability import MARKER, processes_with
-from test_reliability_harness import wait_dead
+from reliability import wait_dead
 
 TIMING = '[measure]\npasses = ["timing"]\n'
 TINY = ["--quick", "--pairs", "2", "--threshold", "1000"]  # the least measuring that proves the path: no verdict

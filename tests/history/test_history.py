@@ -11,9 +11,10 @@ import pytest
 from agnobench.history.collect import collect
 from agnobench.history.trends import build_history
 from agnobench.results import ResultsFile, ScenarioResult, save_results
+from conftest import TESTS_DIR
 from gate_files import ENVIRONMENT, failed, invoke, noisy, scenario
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TESTS_DIR / "data"
 REAL_RUN = DATA / "run-quick.json"  # a real quick run, trimmed
 SCHEMA1_RUN = DATA / "run-schema1.json"  # the same run as agnobench 0.1 wrote it (schema agnobench/1)
 

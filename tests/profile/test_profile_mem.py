@@ -18,9 +18,9 @@ import memray
 import pytest
 
 import calib_ops
-from conftest import ScenarioDir, run_cli, run_cli_in_process
+from conftest import TESTS_DIR, ScenarioDir, run_cli, run_cli_in_process
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = TESTS_DIR.parent
 EXTERNAL_ASSET = re.compile(r"<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 
 # Allocations per op that `agnobench profile --mem` and `agnobench run` may differ by.

@@ -19,7 +19,8 @@ import pytest
 from agnobench.harness.forkserver import FORKED, FRESH, ForkServer
 from agnobench.harness.spawn import ChildJob, run_child
 from conftest import TESTS_DIR, ScenarioDir, run_cli
-from test_reliability_harness import alive, marked_pids, wait_dead
+from reliability import alive, wait_dead
+from test_reliability_harness import marked_pids
 
 MEMORY_ONLY = '[measure]\npasses = ["memory"]\n'
 JOB = ChildJob("harness_ops", {}, timeout_s=120, work="harness_ops:work_identity")

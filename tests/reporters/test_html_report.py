@@ -23,10 +23,10 @@ from agnobench.reporters.sections import build_sections
 from agnobench.passes.service.results import ServiceResult
 from agnobench.results import Metric, PassRecord, ScenarioResult, load_results, save_results
 from browser import find_chromium, open_page
-from conftest import run_cli
+from conftest import TESTS_DIR, run_cli
 from gate_files import invoke, noisy, scenario, write
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TESTS_DIR / "data"
 REAL_RUN = DATA / "run-quick.json"  # a real quick run, trimmed
 
 pytest.importorskip("plotly", reason="the HTML report needs plotly: pip install -e '.[html]'")
