@@ -98,7 +98,7 @@ def uses_async_state(state: dict) -> bool:
     return True
 
 
-# ---- the worker server (tests/test_worker_server.py) ----------------------------------------------------
+# ---- the worker server (tests/harness/test_worker_server.py) ----------------------------------------------------
 
 def _parent_command(pid: int) -> str:
     try:

@@ -4,7 +4,7 @@ It times ``toy_calls`` calls of the op one by one and declares its own metric,
 ``toy_ns``, with everything the metric table holds; its details are a typed
 model, and it brings its own report table (``report.py``) and chart
 (``charts.py``). The folder is found two ways: as ``agnobench/passes/toy/``
-would be (``tests/test_toy_pass.py`` mounts it there), and as an outside
+would be (``tests/passes/toy/test_toy_pass.py`` mounts it there), and as an outside
 package through the ``agnobench.passes`` entry point of the distribution
 beside it (``agnobench_toy_pass-0.1.dist-info``).
 """
