@@ -154,8 +154,9 @@ def _create(venv: Path, side: Side, uv: str | None, progress: Callable[[str], No
 def _install(venv: Path, args: list[str], side: Side, uv: str | None, upgrade: bool,
              progress: Callable[[str], None]) -> None:
     python = venv / "bin" / "python"
-    if uv:
-        command = [uv, "pip", "install", "--quiet", "--python", str(python), *(["--upgrade"] if upgrade else []), *args]
+    if uv:  # compiled at install, as pip does: with PYTHONDONTWRITEBYTECODE set, every worker would compile agno again
+        command = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(python),
+                   *(["--upgrade"] if upgrade else []), *args]
     else:
         command = [str(python), "-m", "pip", "install", "--quiet", *(["--upgrade"] if upgrade else []), *args]
     _run_installer(command, side, progress)
