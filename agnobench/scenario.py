@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from agnobench.errors import InputError
 from agnobench.core.params_schema import parse_pass_params
-from agnobench.core.registry import known_passes, all_metrics
+from agnobench.core.registry import all_metrics, known_passes, plugin
 from agnobench.requirements import Requirements, parse_requirements
 from agnobench.scenario_checks import (check_bounds, check_limits, check_passes, check_threshold, finite_number,
                                        read_regular_file)
@@ -177,6 +177,9 @@ def _parse_measure(path: Path, table: dict[str, Any]) -> MeasureOptions:
     for name in passes:
         if name not in known_passes():
             raise _unknown_key(path, "measure.passes.", str(name), known_passes())
+        if plugin(name).once:  # it measures a whole run at once, from the command line
+            raise InputError(path, "measure.passes", f"{name!r} is not a per-scenario pass: it measures every "
+                                                     f"scenario of a run at once (agnobench run --{name})")
     check_limits(path, table)
     return MeasureOptions(
         hold=table.get("hold"),

@@ -25,6 +25,7 @@ END_TO_END = ("[measure]\ntimeout_s = nan\n", ("mod:VALUE", "operation"), "fifo"
     ("[measure]\nmemory_limit_mb = 1000000000000000\n", "measure.memory_limit_mb", "above the maximum of 16777216 MB"),
     ("[measure]\npasses = []\n", "measure.passes", "must name at least one pass"),
     ('[measure]\npasses = ["memory", "memory"]\n', "measure.passes", "'memory' is listed twice"),
+    ('[measure]\npasses = ["instructions"]\n', "measure.passes", "'instructions' is not a per-scenario pass"),
     ("[measure]\npasses = [1]\n", "measure.passes", "must be a list of pass names"),
     ("[measure]\nhold = 0\n", "measure.hold", "must be positive"),
     ("[targets]\ntime_per_op_ns = { max = nan }\n", "targets.time_per_op_ns.max", "finite"),
