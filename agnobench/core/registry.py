@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from agnobench.core.metrics import METRICS, MORE, MetricInfo
 from agnobench.core.plugin import AnyPlugin, PassPlugin
+from agnobench.errors import InputError
 
 ENTRY_POINT_GROUP = "agnobench.passes"
 BUILT_IN = "agnobench.passes"
@@ -32,8 +33,11 @@ _found: dict[str, AnyPlugin] | None = None  # discovered, by name, in pass order
 _package_of: dict[str, str] = {}  # pass name -> the module that declared it (a pass package's own name)
 
 
-class PassError(TypeError):
-    """A pass package or reference that does not expose a valid plugin."""
+class PassError(InputError):
+    """A pass package or entry point that does not load or does not expose a valid plugin: one line, exit 2."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(where, ENTRY_POINT_GROUP, message)
 
 
 def plugins_of(found: Any, where: str) -> list[AnyPlugin]:
@@ -46,7 +50,7 @@ def plugins_of(found: Any, where: str) -> list[AnyPlugin]:
         items = () if single is None else (single,)
     bad = [item for item in items if not isinstance(item, PassPlugin)]
     if bad:
-        raise PassError(f"{where}: PLUGIN/PLUGINS must be PassPlugin, got {type(bad[0]).__name__}")
+        raise PassError(where, f"PLUGIN/PLUGINS must be PassPlugin, got {type(bad[0]).__name__}")
     return list(items)
 
 
@@ -60,7 +64,12 @@ def _discover() -> dict[str, AnyPlugin]:
                 found[p.name] = p
                 _package_of[p.name] = name
     for point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        for p in plugins_of(point.load(), f"entry point {point.name} = {point.value}"):
+        where = f"entry point {point.name} = {point.value}"
+        try:
+            loaded = point.load()
+        except Exception as exc:  # an outside package that does not import: name it, in one line
+            raise PassError(where, f"does not load: {type(exc).__name__}: {exc}") from None
+        for p in plugins_of(loaded, where):
             if p.name not in found:
                 found[p.name] = p
                 _package_of[p.name] = point.module

@@ -92,3 +92,18 @@ def test_a_misspelt_toy_param_is_bad_input_with_a_suggestion(scenario_dir: Scena
     assert result.returncode == 2
     assert "measure.params.toy_cals" in result.stderr and "did you mean 'toy_calls'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_outside_pass_that_does_not_load_is_one_line_of_bad_input(scenario_dir: ScenarioDir, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "broken_pass-0.1.dist-info").mkdir(parents=True)
+    (site / "broken_pass-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-pass\nVersion: 0.1\n")
+    (site / "broken_pass-0.1.dist-info" / "entry_points.txt").write_text("[agnobench.passes]\nbroken = broken_pass\n")
+    (site / "broken_pass.py").write_text("raise RuntimeError('half installed')\n")
+    scenario_dir.write("plain", "calib_ops:noop")
+    result = run_cli("run", "plain.toml", "--debug-single-value", cwd=scenario_dir.path,
+                     env={"PYTHONPATH": os.pathsep.join([str(site), ENV["PYTHONPATH"]])})
+    assert result.returncode == 2, result.stderr
+    assert "entry point broken = broken_pass: agnobench.passes: does not load: RuntimeError: half installed" \
+        in result.stderr
+    assert "Traceback" not in result.stderr
