@@ -37,11 +37,10 @@ from agnobench.results import STATUS_FAILED, Metric, ResultsFile, ScenarioResult
 GO_STANDARD_UNITS = ("ns/op", "B/op", "allocs/op")  # Go prints these first, in this order
 # Go unit -> (agnobench metric, factor to agnobench's unit): each metric's `go_unit` (agnobench's own ones,
 # such as retained-B/op, written by export_go_text so a round trip keeps them), and benchstat's sec/op.
-KNOWN_UNITS: dict[str, tuple[str, float]] = {
-    **{m.go_unit: (m.name, m.go_factor) for m in metrics_with(lambda m: bool(m.go_unit))},
-    "sec/op": ("time_per_op_ns", 1e9),  # benchstat's normalised unit
-}
-METRIC_UNITS: dict[str, str] = {metric: unit for unit, (metric, factor) in KNOWN_UNITS.items() if factor == 1.0}
+# Read from the metric table when first needed (not at import: the table includes every pass found).
+def known_units() -> dict[str, tuple[str, float]]:
+    return {**{m.go_unit: (m.name, m.go_factor) for m in metrics_with(lambda m: bool(m.go_unit))},
+            "sec/op": ("time_per_op_ns", 1e9)}  # benchstat's normalised unit
 
 _CONFIG = re.compile(r"^([a-z][a-z0-9_-]*):\s*(.*?)\s*$")
 _NAME = re.compile(r"^(Benchmark(?:[^a-z\s]\S*)?)(?=\s|$)")
@@ -157,9 +156,10 @@ def _scenario_name(run: GoRun, clashes: set[str]) -> str:
 def _metrics(runs: Sequence[GoRun]) -> tuple[dict[str, Metric], list[str]]:
     samples: dict[str, list[float]] = {}
     units: dict[str, str] = {}
+    known = known_units()
     for run in runs:
         for unit, value in run.values.items():
-            metric, factor = KNOWN_UNITS.get(unit, (sanitize_unit(unit), 1.0))
+            metric, factor = known.get(unit, (sanitize_unit(unit), 1.0))
             samples.setdefault(metric, []).append(value * factor)
             units[metric] = unit
     metrics: dict[str, Metric] = {}
