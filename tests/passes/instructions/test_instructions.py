@@ -139,7 +139,9 @@ def test_client_requests_reach_valgrind() -> None:
 def test_instrumenting_only_the_regions_gives_the_same_counts(scenario_dir: ScenarioDir,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The child switches callgrind's instrumentation on just for its regions (much faster); the counts are
-    those of a process instrumented throughout, to the instruction."""
+    those of a process instrumented throughout: to the instruction in the first layout, which both processes
+    start from, and within the spread that re-made layouts give in the later samples (~1.5 %, docs/ci-gate.md;
+    in one full run of the suite in five, a later layout of the two processes differed by 1.4 %)."""
     (scenario_dir.path / "work_ops.py").write_text(WORK_OPS)
     scenario = load_scenario(scenario_dir.write("spin", "work_ops:spin"))
     monkeypatch.chdir(scenario_dir.path)
@@ -152,7 +154,8 @@ def test_instrumenting_only_the_regions_gives_the_same_counts(scenario_dir: Scen
         assert switched.details["instruction_instrumentation"] == "regions"
     assert throughout.details["instruction_instrumentation"] == "always"
     assert len(switched.samples) == 3 and switched.samples[0] > 1000
-    assert switched.samples == throughout.samples
+    assert switched.samples[0] == throughout.samples[0]
+    assert all(abs(a / b - 1) < 0.02 for a, b in zip(switched.samples[1:], throughout.samples[1:]))
 
 
 def counted(scenario_dir: ScenarioDir, work: int, out: str, *flags: str) -> dict:
