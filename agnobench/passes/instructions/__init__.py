@@ -15,4 +15,5 @@ from agnobench.passes.instructions.contract import METRICS, NAME, InstructionRes
 
 PLUGIN = PassPlugin(name=NAME, order=150, run=not_in_a_worker, params=NoParams, result=InstructionResult,
                     metrics=METRICS, once=True,
-                    summary="CPU instructions per op under callgrind (run --instructions), all scenarios in one process")
+                    summary="CPU instructions per op under callgrind (run --instructions), all scenarios in "
+                            "one process")

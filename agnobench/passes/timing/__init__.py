@@ -69,5 +69,6 @@ def run(ctx: PassContext[NoParams]) -> PassOutput[TimingResult]:
 
 
 # Its size comes from the run's settings (--quick has fewer, shorter processes), not from params.
-PLUGIN = PassPlugin(name="timing", preload=True, run=run, params=NoParams, result=TimingResult, order=10, metrics=METRICS,
+PLUGIN = PassPlugin(name="timing", preload=True, run=run, params=NoParams, result=TimingResult, order=10,
+                    metrics=METRICS,
                     summary="time/op in paired op/kernel bursts over many short forked children")
